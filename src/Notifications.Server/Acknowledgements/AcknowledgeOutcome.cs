@@ -1,0 +1,10 @@
+namespace Notifications.Server.Acknowledgements;
+
+public enum AcknowledgeOutcome
+{
+    Recorded,
+    AlreadyRecorded,
+    MalformedId,
+    UnknownId,
+    NotAddressed,
+}

@@ -1,0 +1,56 @@
+using Notifications.Server.Auth;
+using Notifications.Server.Contract;
+using Notifications.Server.Operations;
+using Notifications.Server.Storage;
+
+namespace Notifications.Server.Acknowledgements;
+
+/// <summary>Records that a user (and its stores) has read or handled a notification, from the hub or REST.</summary>
+public sealed partial class AcknowledgementRecorder(
+    INotificationStore store,
+    HubMetrics metrics,
+    TimeProvider time,
+    ILogger<AcknowledgementRecorder> logger)
+{
+    public async Task<AcknowledgeOutcome> AcknowledgeAsync(Caller caller, string? id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!NotificationId.TryParse(id, out var notificationId))
+        {
+            return AcknowledgeOutcome.MalformedId;
+        }
+
+        var notification = await store.GetAsync(notificationId, cancellationToken);
+        if (notification is null)
+        {
+            return AcknowledgeOutcome.UnknownId;
+        }
+
+        if (!caller.IsAddressedBy(notification.Target))
+        {
+            return AcknowledgeOutcome.NotAddressed;
+        }
+
+        var acknowledgement = new Acknowledgement(caller.Sub, caller.Stores, time.GetUtcNow().UtcDateTime);
+        if (!await store.AcknowledgeAsync(notificationId, acknowledgement, cancellationToken))
+        {
+            return AcknowledgeOutcome.AlreadyRecorded;
+        }
+
+        metrics.Acknowledged();
+        LogAcknowledged(logger, notification.Id, caller.Sub, caller.Stores.Count);
+        return AcknowledgeOutcome.Recorded;
+    }
+
+    /// <summary>The reason a caller is given when an acknowledgement is refused.</summary>
+    public static string Describe(AcknowledgeOutcome outcome, string? id) => outcome switch
+    {
+        AcknowledgeOutcome.MalformedId => $"'{id}' is not a notification id: expected '{{milliseconds}}-{{sequence}}' as in Notification.id.",
+        AcknowledgeOutcome.UnknownId => $"Unknown notification id '{id}': it was never issued or is no longer retained.",
+        AcknowledgeOutcome.NotAddressed => $"Notification '{id}' is not addressed to you, so you cannot acknowledge it.",
+        _ => "Acknowledged.",
+    };
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{Sub} acknowledged {NotificationId} for {StoreCount} stores")]
+    private static partial void LogAcknowledged(ILogger logger, string notificationId, string sub, int storeCount);
+}

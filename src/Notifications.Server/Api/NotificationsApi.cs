@@ -1,0 +1,179 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Notifications.Server.Acknowledgements;
+using Notifications.Server.Auth;
+using Notifications.Server.Contract;
+using Notifications.Server.Delivery;
+using Notifications.Server.Storage;
+
+namespace Notifications.Server.Api;
+
+/// <summary><c>/api/notifications</c>: publish, status with acknowledgements, history, acknowledge.</summary>
+public static class NotificationsApi
+{
+    private const int DefaultHistoryLimit = 100;
+    private const int MaxHistoryLimit = 1_000;
+
+    public static RouteGroupBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/notifications")
+            .WithTags("Notifications")
+            .RequireAuthorization()
+            .RequireRateLimiting(ApiRateLimitExtensions.PolicyName);
+
+        api.MapPost("/", Publish)
+            .RequireAuthorization(AuthenticationExtensions.AdminPolicy)
+            .WithMetadata(new RequestSizeLimitAttribute(PublishLimits.MaxRequestBytes))
+            .WithName("PublishNotification")
+            .WithSummary("Validates, stores, then sends a notification.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        api.MapGet("/{id}", GetStatus)
+            .RequireAuthorization(AuthenticationExtensions.AdminPolicy)
+            .WithName("GetNotification")
+            .WithSummary("A notification with who acknowledged it and which targeted stores have not yet.");
+
+        api.MapGet("/", GetHistory)
+            .RequireAuthorization(AuthenticationExtensions.ReaderPolicy)
+            .WithName("GetHistory")
+            .WithSummary("History of one audience, oldest first.");
+
+        api.MapPost("/{id}/acknowledgements", Acknowledge)
+            .RequireAuthorization(AuthenticationExtensions.ReaderPolicy)
+            .WithName("AcknowledgeNotification")
+            .WithSummary("Records that the caller (and its stores) has read or handled the notification.");
+
+        return api;
+    }
+
+    internal static async Task<Results<Accepted<PublishResult>, ValidationProblem>> Publish(
+        PublishRequest request,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        HttpContext http,
+        NotificationPublisher publisher,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var errors = PublishRequestValidator.Validate(request, idempotencyKey, time.GetUtcNow().UtcDateTime);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The notification was not accepted.");
+        }
+
+        var caller = Caller.From(http.User);
+        var result = await publisher.PublishAsync(PublishRequestValidator.ToDraft(request), caller.Sub, idempotencyKey, cancellationToken);
+        if (result.IsReplay)
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        return TypedResults.Accepted($"/api/notifications/{result.Notification.Id}", new PublishResult(result.Notification.Id));
+    }
+
+    internal static async Task<Results<Ok<NotificationStatus>, NotFound<ProblemDetails>, ValidationProblem>> GetStatus(
+        string id,
+        INotificationStore store,
+        IStoreDirectory directory,
+        CancellationToken cancellationToken)
+    {
+        if (!NotificationId.TryParse(id, out var notificationId))
+        {
+            return InvalidId(id);
+        }
+
+        var notification = await store.GetAsync(notificationId, cancellationToken);
+        if (notification is null)
+        {
+            return NotFound(id);
+        }
+
+        var acknowledgements = await store.GetAcknowledgementsAsync(notificationId, cancellationToken);
+        var targeted = new SortedSet<string>(notification.Target.Stores, StringComparer.Ordinal);
+        if (notification.Target.All || notification.Target.Regions.Count > 0)
+        {
+            targeted.UnionWith(await directory.GetKnownStoresAsync(notification.Target.All ? null : notification.Target.Regions, cancellationToken));
+        }
+
+        targeted.ExceptWith(acknowledgements.SelectMany(a => a.Stores));
+        var views = acknowledgements.Select(a => new AcknowledgementView(a.Sub, a.Stores, a.At)).ToList();
+        return TypedResults.Ok(NotificationStatus.From(notification, views, [.. targeted]));
+    }
+
+    internal static async Task<Results<Ok<HistoryPage>, ValidationProblem, ProblemHttpResult>> GetHistory(
+        [FromQuery] string? audience,
+        [FromQuery] string? after,
+        [FromQuery] string? limit,
+        HttpContext http,
+        INotificationStore store,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!Audience.IsValid(audience))
+        {
+            errors["audience"] = ["audience is required: 'all', or store:, region:, role: or user: followed by an id."];
+        }
+
+        var afterId = NotificationId.Zero;
+        if (after is not null && !NotificationId.TryParse(after, out afterId))
+        {
+            errors["after"] = ["after must be a notification id ('{milliseconds}-{sequence}')."];
+        }
+
+        var pageSize = DefaultHistoryLimit;
+        if (limit is not null
+            && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxHistoryLimit))
+        {
+            errors["limit"] = [$"limit must be a whole number from 1 to {MaxHistoryLimit}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (!Caller.From(http.User).MayRead(audience!))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Forbidden",
+                detail: $"Your token does not cover the audience '{audience}': a store token reads its own stores, regions and 'all'.");
+        }
+
+        var read = await store.ReadAsync([audience!], afterId, pageSize, cancellationToken);
+        return TypedResults.Ok(new HistoryPage(read.Items, read.Items.Count > 0 ? read.Items[^1].Id : after));
+    }
+
+    internal static async Task<Results<NoContent, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> Acknowledge(
+        string id,
+        HttpContext http,
+        AcknowledgementRecorder recorder,
+        CancellationToken cancellationToken)
+    {
+        var outcome = await recorder.AcknowledgeAsync(Caller.From(http.User), id, cancellationToken);
+        return outcome switch
+        {
+            AcknowledgeOutcome.MalformedId => InvalidId(id),
+            AcknowledgeOutcome.UnknownId => NotFound(id),
+            AcknowledgeOutcome.NotAddressed => TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Forbidden",
+                detail: AcknowledgementRecorder.Describe(outcome, id)),
+            _ => TypedResults.NoContent(),
+        };
+    }
+
+    private static ValidationProblem InvalidId(string id) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]>
+        {
+            ["id"] = [AcknowledgementRecorder.Describe(AcknowledgeOutcome.MalformedId, id.Length > 64 ? id[..64] + "…" : id)],
+        });
+
+    private static NotFound<ProblemDetails> NotFound(string id) =>
+        TypedResults.NotFound(new ProblemDetails
+        {
+            Status = StatusCodes.Status404NotFound,
+            Title = "Notification not found",
+            Detail = AcknowledgementRecorder.Describe(AcknowledgeOutcome.UnknownId, id),
+        });
+}

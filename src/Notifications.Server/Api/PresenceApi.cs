@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Notifications.Server.Auth;
+using Notifications.Server.Presence;
+
+namespace Notifications.Server.Api;
+
+/// <summary><c>/api/presence</c>: who is connected now, across all nodes.</summary>
+public static class PresenceApi
+{
+    public static RouteGroupBuilder MapPresenceApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/presence")
+            .WithTags("Presence")
+            .RequireAuthorization(AuthenticationExtensions.AdminPolicy)
+            .RequireRateLimiting(ApiRateLimitExtensions.PolicyName);
+
+        api.MapGet("/", GetPresence)
+            .WithName("GetPresence")
+            .WithSummary("Connected stores, regions, roles, users and nodes, with connection counts.");
+        return api;
+    }
+
+    internal static async Task<Ok<PresenceSnapshot>> GetPresence(IPresenceStore presence, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await presence.GetSnapshotAsync(cancellationToken));
+}

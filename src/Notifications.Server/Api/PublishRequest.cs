@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Notifications.Server.Api;
+
+/// <summary>The body of <c>POST /api/notifications</c>: a notification without id and createdAt.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record PublishRequest
+{
+    /// <summary>What kind of notification, e.g. <c>price-change</c>; an id (<c>^[A-Za-z0-9._:-]{1,64}$</c>).</summary>
+    public string? Type { get; init; }
+
+    /// <summary>At most 200 characters.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>At most 4,000 characters.</summary>
+    public string? Body { get; init; }
+
+    /// <summary><c>info</c>, <c>warning</c> or <c>critical</c>.</summary>
+    public string? Severity { get; init; }
+
+    /// <summary>A JSON object of at most 16 KiB, passed through to clients.</summary>
+    public JsonElement? Data { get; init; }
+
+    /// <summary>Who receives it: at least one audience, or <c>all: true</c>.</summary>
+    public PublishTarget? Target { get; init; }
+
+    public bool RequiresAck { get; init; }
+
+    /// <summary>When it stops being shown; give this or <see cref="TtlSeconds"/>, not both.</summary>
+    public DateTime? ExpiresAt { get; init; }
+
+    /// <summary>Seconds from now until it stops being shown.</summary>
+    public int? TtlSeconds { get; init; }
+}

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using Notifications.Server.Contract;
+
+namespace Notifications.Server.Auth;
+
+public static class AuthenticationExtensions
+{
+    public const string AdminPolicy = "admin";
+    public const string ReaderPolicy = "reader";
+
+    /// <summary>JWT bearer authentication with the contract's claims, and the admin and reader policies.</summary>
+    public static WebApplicationBuilder AddHubAuthentication(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        builder.Services.AddSingleton<TokenIssuer>();
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>>((jwt, auth) => Configure(jwt, auth.Value));
+
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(HubRoles.Admin))
+            .AddPolicy(ReaderPolicy, p => p.RequireAuthenticatedUser().RequireRole(HubRoles.Admin, HubRoles.Dashboard));
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+        return builder;
+    }
+
+    private static void Configure(JwtBearerOptions jwt, AuthOptions auth)
+    {
+        // Keep claim names as the contract spells them ("sub", "role") instead of WS-* URIs.
+        jwt.MapInboundClaims = false;
+        jwt.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = auth.Issuer,
+            ValidAudience = auth.Audience,
+            IssuerSigningKey = TokenIssuer.SigningKey(auth),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            ClockSkew = auth.ClockSkew,
+            NameClaimType = HubClaims.Subject,
+            RoleClaimType = HubClaims.Role,
+        };
+        jwt.Events = new JwtBearerEvents
+        {
+            OnMessageReceived = ReadBrowserToken,
+            OnTokenValidated = RejectMalformedClaims,
+        };
+    }
+
+    // Browsers cannot set headers on WebSocket or EventSource requests, so the hub alone also
+    // accepts the token from the query string.
+    private static Task ReadBrowserToken(MessageReceivedContext context)
+    {
+        if (context.HttpContext.Request.Path.StartsWithSegments(Hub.HubEndpointExtensions.HubPath)
+            && context.Request.Query.TryGetValue("access_token", out var token)
+            && !string.IsNullOrEmpty(token))
+        {
+            context.Token = token;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static Task RejectMalformedClaims(TokenValidatedContext context)
+    {
+        var principal = context.Principal!;
+        if (!Ids.IsValid(principal.FindFirst(HubClaims.Subject)?.Value))
+        {
+            context.Fail($"The token's sub claim is missing or does not match {Ids.Pattern}.");
+            return Task.CompletedTask;
+        }
+
+        foreach (var type in (ReadOnlySpan<string>)[HubClaims.Store, HubClaims.Region, HubClaims.Role])
+        {
+            if (principal.FindAll(type).Any(c => !Ids.IsValid(c.Value)))
+            {
+                context.Fail($"The token's {type} claim does not match {Ids.Pattern}.");
+                return Task.CompletedTask;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}

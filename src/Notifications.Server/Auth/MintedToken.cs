@@ -1,0 +1,3 @@
+namespace Notifications.Server.Auth;
+
+public sealed record MintedToken(string Token);

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+using Notifications.Server.Hub;
+
+namespace Notifications.Server.Auth;
+
+/// <summary>
+/// Refuses browser requests to the hub and the API from origins that are not allowed, as
+/// Tornado's check_origin does: a stolen token alone cannot drive a page on another site.
+/// Requests without an Origin header (SDKs, curl) are judged by their token alone.
+/// </summary>
+internal sealed partial class OriginCheckMiddleware(
+    RequestDelegate next,
+    IOptionsMonitor<NotificationHubOptions> options,
+    IProblemDetailsService problemDetails,
+    ILogger<OriginCheckMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var guarded = request.Path.StartsWithSegments(HubEndpointExtensions.HubPath) || request.Path.StartsWithSegments("/api");
+        var origin = request.Headers.Origin.ToString();
+        if (!guarded || origin.Length == 0 || IsAllowed(origin, request))
+        {
+            await next(context);
+            return;
+        }
+
+        LogForeignOrigin(logger, origin, request.Method, request.Path);
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        await problemDetails.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Origin not allowed",
+                Detail = $"Requests from the origin '{origin}' are not allowed; add it to Hub:AllowedOrigins.",
+            },
+        });
+    }
+
+    private bool IsAllowed(string origin, HttpRequest request)
+    {
+        var self = $"{request.Scheme}://{request.Host.Value}";
+        return string.Equals(origin, self, StringComparison.OrdinalIgnoreCase)
+            || options.CurrentValue.AllowedOrigins.Any(o => string.Equals(o.TrimEnd('/'), origin, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Refused {Method} {Path} from foreign origin {Origin}")]
+    private static partial void LogForeignOrigin(ILogger logger, string origin, string method, PathString path);
+}

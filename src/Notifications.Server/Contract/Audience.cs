@@ -1,0 +1,62 @@
+namespace Notifications.Server.Contract;
+
+/// <summary>
+/// Audience names. Each kind has its own prefix so that no claim value can collide with
+/// another kind's audience; every audience is also a SignalR group of the same name.
+/// </summary>
+public static class Audience
+{
+    public const string All = "all";
+    public const string StorePrefix = "store:";
+    public const string RegionPrefix = "region:";
+    public const string RolePrefix = "role:";
+    public const string UserPrefix = "user:";
+
+    public static string Store(string id) => StorePrefix + id;
+
+    public static string Region(string id) => RegionPrefix + id;
+
+    public static string Role(string name) => RolePrefix + name;
+
+    public static string User(string sub) => UserPrefix + sub;
+
+    /// <summary>The audiences a notification is stored under and sent to.</summary>
+    public static IReadOnlyList<string> Of(NotificationTarget target)
+    {
+        if (target.All)
+        {
+            return [All];
+        }
+
+        var audiences = new List<string>(target.Stores.Count + target.Regions.Count + target.Users.Count + target.Roles.Count);
+        audiences.AddRange(target.Stores.Distinct(StringComparer.Ordinal).Select(Store));
+        audiences.AddRange(target.Regions.Distinct(StringComparer.Ordinal).Select(Region));
+        audiences.AddRange(target.Users.Distinct(StringComparer.Ordinal).Select(User));
+        audiences.AddRange(target.Roles.Distinct(StringComparer.Ordinal).Select(Role));
+        return audiences;
+    }
+
+    /// <summary>Parses <c>all</c> or <c>{kind}:{id}</c> with a valid id.</summary>
+    public static bool IsValid(string? audience)
+    {
+        if (audience == All)
+        {
+            return true;
+        }
+
+        if (audience is null)
+        {
+            return false;
+        }
+
+        foreach (var prefix in (ReadOnlySpan<string>)[StorePrefix, RegionPrefix, RolePrefix, UserPrefix])
+        {
+            if (audience.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return Ids.IsValid(audience[prefix.Length..]);
+            }
+        }
+
+        return false;
+    }
+}

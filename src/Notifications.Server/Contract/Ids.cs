@@ -1,0 +1,14 @@
+using System.Text.RegularExpressions;
+
+namespace Notifications.Server.Contract;
+
+/// <summary>The contract's rule for store, region, sub, role and type ids.</summary>
+public static partial class Ids
+{
+    public const string Pattern = "^[A-Za-z0-9._:-]{1,64}$";
+
+    public static bool IsValid(string? value) => value is not null && IdRegex().IsMatch(value);
+
+    [GeneratedRegex(Pattern, RegexOptions.CultureInvariant)]
+    private static partial Regex IdRegex();
+}

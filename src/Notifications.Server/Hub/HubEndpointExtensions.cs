@@ -1,0 +1,56 @@
+using MessagePack;
+using MessagePack.Resolvers;
+using Microsoft.AspNetCore.Http.Connections;
+using Notifications.Server.Acknowledgements;
+using Notifications.Server.Delivery;
+using Notifications.Server.Operations;
+using Notifications.Server.Presence;
+
+namespace Notifications.Server.Hub;
+
+public static class HubEndpointExtensions
+{
+    public const string HubPath = "/hubs/notifications";
+
+    /// <summary>The SignalR hub (JSON and MessagePack), its timeouts and limits, and what it delivers with.</summary>
+    public static WebApplicationBuilder AddNotificationHub(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<NotificationHubOptions>()
+            .BindConfiguration(NotificationHubOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var hub = builder.Configuration.GetSection(NotificationHubOptions.SectionName).Get<NotificationHubOptions>() ?? new NotificationHubOptions();
+        builder.Services.AddSignalR(signalR =>
+            {
+                signalR.KeepAliveInterval = TimeSpan.FromSeconds(hub.KeepAliveSeconds);
+                signalR.ClientTimeoutInterval = TimeSpan.FromSeconds(hub.ClientTimeoutSeconds);
+                signalR.HandshakeTimeout = TimeSpan.FromSeconds(hub.HandshakeTimeoutSeconds);
+                signalR.MaximumReceiveMessageSize = hub.MaximumReceiveMessageBytes;
+                signalR.EnableDetailedErrors = false;
+            })
+            .AddJsonProtocol()
+            .AddMessagePackProtocol(messagePack => messagePack.SerializerOptions = MessagePackSerializerOptions.Standard
+                .WithResolver(CompositeResolver.Create([JsonElementFormatter.Instance], [ContractlessStandardResolver.Instance]))
+                .WithSecurity(MessagePackSecurity.UntrustedData));
+
+        builder.Services.AddSingleton<LocalConnections>();
+        builder.Services.AddSingleton<IPresenceStore, LocalPresenceStore>();
+        builder.Services.AddSingleton<HubMetrics>();
+        builder.Services.AddSingleton<NotificationFanout>();
+        builder.Services.AddSingleton<NotificationPublisher>();
+        builder.Services.AddSingleton<AcknowledgementRecorder>();
+        return builder;
+    }
+
+    public static HubEndpointConventionBuilder MapNotificationHub(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.MapHub<NotificationHub>(HubPath, connection =>
+        {
+            // WebSockets first; server-sent events and long polling stay for proxies that block upgrades.
+            connection.Transports = HttpTransportType.WebSockets | HttpTransportType.ServerSentEvents | HttpTransportType.LongPolling;
+            connection.CloseOnAuthenticationExpiration = false;
+        });
+    }
+}

@@ -1,0 +1,12 @@
+using Microsoft.AspNetCore.SignalR;
+using Notifications.Server.Contract;
+
+namespace Notifications.Server.Hub;
+
+/// <summary>What the hub calls on its clients.</summary>
+public interface INotificationClient
+{
+    /// <summary>One notification; the method name on the wire is <c>notification</c>.</summary>
+    [HubMethodName(HubMethods.Notification)]
+    Task Notification(Notification notification);
+}

@@ -1,0 +1,41 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
+using Notifications.Server.Hub;
+using Notifications.Server.Presence;
+
+namespace Notifications.Server.Operations;
+
+/// <summary>The hub's own counters, exported next to SignalR's meters on <c>/metrics</c>.</summary>
+public sealed class HubMetrics
+{
+    public const string MeterName = "Notifications.Hub";
+
+    private readonly Counter<long> _published;
+    private readonly Counter<long> _delivered;
+    private readonly Counter<long> _replayed;
+    private readonly Counter<long> _acknowledged;
+
+    public HubMetrics(IMeterFactory meterFactory, LocalConnections connections, IOptions<NotificationHubOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        var node = new KeyValuePair<string, object?>("node", options.Value.NodeName);
+        _published = meter.CreateCounter<long>("notifications.published", "{notification}", "Notifications accepted and stored.");
+        _delivered = meter.CreateCounter<long>("notifications.delivered", "{message}", "Notification messages written to live connections of this node.");
+        _replayed = meter.CreateCounter<long>("notifications.replayed", "{notification}", "Notifications returned by Resume.");
+        _acknowledged = meter.CreateCounter<long>("notifications.acknowledged", "{acknowledgement}", "Acknowledgements recorded.");
+        meter.CreateObservableUpDownCounter(
+            "notifications.connections",
+            () => new Measurement<int>(connections.Count, node),
+            "{connection}",
+            "Hub connections open on this node.");
+    }
+
+    public void Published() => _published.Add(1);
+
+    public void Delivered(int connections) => _delivered.Add(connections);
+
+    public void Replayed(int notifications) => _replayed.Add(notifications);
+
+    public void Acknowledged() => _acknowledged.Add(1);
+}

@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.HttpLogging;
+
+namespace Notifications.Server.Operations;
+
+public static class RequestLoggingExtensions
+{
+    /// <summary>
+    /// One log line per request without its query string. The host's own request logs are turned off
+    /// because they print the full URL, and browsers carry their token in the hub's query string.
+    /// </summary>
+    public static WebApplicationBuilder AddRedactedRequestLogging(this WebApplicationBuilder builder)
+    {
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        builder.Services.AddHttpLogging(logging =>
+        {
+            logging.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath
+                | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+            logging.CombineLogs = true;
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,11 @@
+using Microsoft.Extensions.Options;
+using Notifications.Server.Hub;
+
+namespace Notifications.Server.Presence;
+
+/// <summary>Presence of a single node: its own connections are all there is.</summary>
+internal sealed class LocalPresenceStore(LocalConnections connections, IOptions<NotificationHubOptions> options) : IPresenceStore
+{
+    public Task<PresenceSnapshot> GetSnapshotAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(connections.Snapshot(options.Value.NodeName));
+}

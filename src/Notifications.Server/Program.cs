@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Options;
+using Notifications.Server.Api;
+using Notifications.Server.Auth;
+using Notifications.Server.Hub;
+using Notifications.Server.Operations;
+using Notifications.Server.Storage;
+
+if (TokenCommand.IsInvoked(args))
+{
+    return TokenCommand.Run(args);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddRedactedRequestLogging();
+builder.AddProxySupport();
+builder.AddHubAuthentication();
+builder.AddOriginCheck();
+builder.AddNotificationStorage();
+builder.AddNotificationHub();
+builder.AddNotificationsApi();
+builder.AddHubHealthChecks();
+builder.AddHubTelemetry();
+
+var app = builder.Build();
+
+app.UseForwardedHeaders();
+app.UseHttpLogging();
+app.UseExceptionHandler();
+app.UseStatusCodeProblems();
+app.UseOriginCheck();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+
+app.MapNotificationHub();
+app.MapNotificationsApi();
+app.MapPresenceApi();
+app.MapDevelopmentTokens();
+app.MapHubHealthChecks();
+app.MapHubMetrics();
+app.MapOpenApi();
+
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException invalid)
+{
+    // A bad setting is an operator's mistake, not a crash: say which and stop.
+    await Console.Error.WriteLineAsync($"The hub cannot start: {string.Join(" ", invalid.Failures)}");
+    return 78;
+}
+
+/// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

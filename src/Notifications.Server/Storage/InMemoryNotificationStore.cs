@@ -1,0 +1,279 @@
+using Microsoft.Extensions.Options;
+using Notifications.Server.Contract;
+
+namespace Notifications.Server.Storage;
+
+/// <summary>
+/// The embedded store of a single node: per-audience streams like Redis Streams, trimmed by count
+/// on every append and by age in publish order, so memory stays flat under a steady stream.
+/// One lock keeps id assignment and insertion atomic, which is what makes ids follow publish order.
+/// </summary>
+internal sealed class InMemoryNotificationStore : INotificationStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, AudienceStream> _streams = new(StringComparer.Ordinal);
+    private readonly Dictionary<NotificationId, Entry> _byId = [];
+    private readonly Queue<Entry> _byAge = new();
+    private readonly Dictionary<string, IdempotencyRecord> _idempotency = new(StringComparer.Ordinal);
+    private readonly Queue<IdempotencyRecord> _idempotencyByAge = new();
+    private readonly RetentionOptions _retention;
+    private readonly TimeProvider _time;
+
+    // Ids below the moment this store started may have existed in an earlier process.
+    private readonly NotificationId _startHorizon;
+    private NotificationId _ageHorizon = NotificationId.Zero;
+    private NotificationId _last;
+    private bool _issuedAny;
+
+    public InMemoryNotificationStore(IOptions<RetentionOptions> retention, TimeProvider time)
+    {
+        _retention = retention.Value;
+        _time = time;
+        _startHorizon = NotificationId.At(time.GetUtcNow());
+        _last = _startHorizon;
+    }
+
+    public Task<AppendResult> AppendAsync(NotificationDraft draft, IReadOnlyList<string> audiences, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(audiences);
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            TrimExpired(now);
+            if (idempotencyKey is not null && _idempotency.TryGetValue(idempotencyKey, out var seen))
+            {
+                return Task.FromResult(new AppendResult(seen.Notification, IsReplay: true));
+            }
+
+            _last = _last.Next(now.ToUnixTimeMilliseconds());
+            _issuedAny = true;
+            var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(_last.Milliseconds).UtcDateTime;
+            var entry = new Entry(_last, draft.ToNotification(_last, createdAt), audiences.Distinct(StringComparer.Ordinal).ToArray());
+
+            _byId.Add(entry.Id, entry);
+            _byAge.Enqueue(entry);
+            foreach (var audience in entry.Audiences)
+            {
+                if (!_streams.TryGetValue(audience, out var stream))
+                {
+                    stream = new AudienceStream();
+                    _streams.Add(audience, stream);
+                }
+
+                stream.Append(entry);
+                entry.References++;
+                while (stream.Count > _retention.MaxCountPerAudience)
+                {
+                    Release(stream.RemoveOldest());
+                }
+            }
+
+            if (idempotencyKey is not null)
+            {
+                var record = new IdempotencyRecord(idempotencyKey, entry.Notification, now + _retention.IdempotencyWindow);
+                _idempotency.Add(idempotencyKey, record);
+                _idempotencyByAge.Enqueue(record);
+            }
+
+            return Task.FromResult(new AppendResult(entry.Notification, IsReplay: false));
+        }
+    }
+
+    public Task<Notification?> GetAsync(NotificationId id, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            TrimExpired(_time.GetUtcNow());
+            return Task.FromResult(_byId.TryGetValue(id, out var entry) ? entry.Notification : null);
+        }
+    }
+
+    public Task<StreamRead> ReadAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audiences);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        lock (_gate)
+        {
+            TrimExpired(_time.GetUtcNow());
+            var horizon = _startHorizon > _ageHorizon ? _startHorizon : _ageHorizon;
+            var found = new List<Entry>();
+            foreach (var audience in audiences)
+            {
+                if (!_streams.TryGetValue(audience, out var stream))
+                {
+                    continue;
+                }
+
+                if (stream.CountHorizon > horizon)
+                {
+                    horizon = stream.CountHorizon;
+                }
+
+                // Each stream is ordered, so the first limit + 1 of the merge are among each stream's first limit + 1.
+                found.AddRange(stream.After(after).Take(limit + 1));
+            }
+
+            var merged = found.DistinctBy(e => e.Id).OrderBy(e => e.Id).Take(limit + 1).ToList();
+            var hasMore = merged.Count > limit;
+            var items = merged.Take(limit).Select(e => e.Notification).ToList();
+            return Task.FromResult(new StreamRead(items, hasMore, horizon));
+        }
+    }
+
+    public Task<NotificationId?> GetLastIdAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<NotificationId?>(_issuedAny ? _last : null);
+        }
+    }
+
+    public Task<bool> AcknowledgeAsync(NotificationId id, Acknowledgement acknowledgement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(acknowledgement);
+        lock (_gate)
+        {
+            if (!_byId.TryGetValue(id, out var entry) || entry.Acknowledgements.Any(a => a.Sub == acknowledgement.Sub))
+            {
+                return Task.FromResult(false);
+            }
+
+            entry.Acknowledgements.Add(acknowledgement);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<IReadOnlyList<Acknowledgement>> GetAcknowledgementsAsync(NotificationId id, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<Acknowledgement> acknowledgements = _byId.TryGetValue(id, out var entry) ? [.. entry.Acknowledgements] : [];
+            return Task.FromResult(acknowledgements);
+        }
+    }
+
+    public Task<bool> IsAvailableAsync(CancellationToken cancellationToken) => Task.FromResult(true);
+
+    private void TrimExpired(DateTimeOffset now)
+    {
+        var oldestKept = NotificationId.At(now - _retention.MaxAge);
+        while (_byAge.TryPeek(out var entry) && entry.Id < oldestKept)
+        {
+            _byAge.Dequeue();
+            _ageHorizon = entry.Id;
+            if (entry.References == 0)
+            {
+                continue;
+            }
+
+            foreach (var audience in entry.Audiences)
+            {
+                if (_streams.TryGetValue(audience, out var stream) && stream.TryRemoveOldest(entry))
+                {
+                    Release(entry);
+                    if (stream.Count == 0)
+                    {
+                        // Everything it held is now below the age horizon, so its count horizon is no longer needed.
+                        _streams.Remove(audience);
+                    }
+                }
+            }
+        }
+
+        while (_idempotencyByAge.TryPeek(out var record) && record.ExpiresAt <= now)
+        {
+            _idempotencyByAge.Dequeue();
+            _idempotency.Remove(record.Key);
+        }
+    }
+
+    private void Release(Entry entry)
+    {
+        if (--entry.References == 0)
+        {
+            _byId.Remove(entry.Id);
+        }
+    }
+
+    private sealed class Entry(NotificationId id, Notification notification, string[] audiences)
+    {
+        public NotificationId Id { get; } = id;
+
+        public Notification Notification { get; } = notification;
+
+        public string[] Audiences { get; } = audiences;
+
+        public int References { get; set; }
+
+        public List<Acknowledgement> Acknowledgements { get; } = [];
+    }
+
+    private sealed record IdempotencyRecord(string Key, Notification Notification, DateTimeOffset ExpiresAt);
+
+    /// <summary>An append-only list trimmed from the front, searchable by id.</summary>
+    private sealed class AudienceStream
+    {
+        private readonly List<Entry> _entries = [];
+        private int _head;
+
+        public int Count => _entries.Count - _head;
+
+        /// <summary>The greatest id removed because the stream was full.</summary>
+        public NotificationId CountHorizon { get; private set; } = NotificationId.Zero;
+
+        public void Append(Entry entry) => _entries.Add(entry);
+
+        public Entry RemoveOldest()
+        {
+            var entry = _entries[_head];
+            _entries[_head++] = null!;
+            CountHorizon = entry.Id;
+            Compact();
+            return entry;
+        }
+
+        public bool TryRemoveOldest(Entry expected)
+        {
+            if (Count == 0 || !ReferenceEquals(_entries[_head], expected))
+            {
+                return false;
+            }
+
+            _entries[_head++] = null!;
+            Compact();
+            return true;
+        }
+
+        public IEnumerable<Entry> After(NotificationId after)
+        {
+            int lo = _head, hi = _entries.Count;
+            while (lo < hi)
+            {
+                var mid = lo + ((hi - lo) / 2);
+                if (_entries[mid].Id <= after)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            for (var i = lo; i < _entries.Count; i++)
+            {
+                yield return _entries[i];
+            }
+        }
+
+        private void Compact()
+        {
+            if (_head > 64 && _head * 2 > _entries.Count)
+            {
+                _entries.RemoveRange(0, _head);
+                _head = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Notifications.Server.Contract;
+
+namespace Notifications.Server.Storage;
+
+/// <summary>An accepted notification before the store gives it its id and creation time.</summary>
+public sealed record NotificationDraft
+{
+    public required string Type { get; init; }
+
+    public required string Title { get; init; }
+
+    public string? Body { get; init; }
+
+    public required string Severity { get; init; }
+
+    public JsonElement? Data { get; init; }
+
+    public required NotificationTarget Target { get; init; }
+
+    public bool RequiresAck { get; init; }
+
+    public DateTime? ExpiresAt { get; init; }
+
+    public TimeSpan? TimeToLive { get; init; }
+
+    public Notification ToNotification(NotificationId id, DateTime createdAt) => new()
+    {
+        Id = id.ToString(),
+        Type = Type,
+        Title = Title,
+        Body = Body,
+        Severity = Severity,
+        Data = Data,
+        Target = Target,
+        RequiresAck = RequiresAck,
+        CreatedAt = createdAt,
+        ExpiresAt = TimeToLive is { } ttl ? createdAt + ttl : ExpiresAt,
+    };
+}

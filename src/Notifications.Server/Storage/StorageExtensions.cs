@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Notifications.Server.Storage;
+
+public static class StorageExtensions
+{
+    /// <summary>The notification store and store directory: in memory for the embedded single node.</summary>
+    public static WebApplicationBuilder AddNotificationStorage(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RetentionOptions>()
+            .BindConfiguration(RetentionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<INotificationStore, InMemoryNotificationStore>();
+        builder.Services.AddSingleton<IStoreDirectory, InMemoryStoreDirectory>();
+        return builder;
+    }
+}
