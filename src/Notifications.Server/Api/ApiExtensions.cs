@@ -17,6 +17,7 @@ public static class ApiExtensions
         builder.Services.Configure<JsonOptions>(options =>
         {
             options.SerializerOptions.RespectNullableAnnotations = true;
+            options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
             options.SerializerOptions.AllowTrailingCommas = false;
             options.SerializerOptions.ReadCommentHandling = JsonCommentHandling.Disallow;
         });

@@ -21,7 +21,9 @@ internal sealed partial class ProblemAuthorizationResultHandler(
         if (authorizeResult.Challenged)
         {
             await _default.HandleAsync(next, context, policy, authorizeResult);
-            var detail = DescribeAuthenticationFailure(context);
+            // The handler caches its result per request, so this does not validate the token twice.
+            var authentication = await context.AuthenticateAsync();
+            var detail = DescribeAuthenticationFailure(authentication.Failure);
             LogUnauthenticated(logger, context.Request.Method, context.Request.Path, detail);
             await WriteAsync(context, StatusCodes.Status401Unauthorized, "Authentication required", detail);
             return;
@@ -54,10 +56,8 @@ internal sealed partial class ProblemAuthorizationResultHandler(
         });
     }
 
-    private static string DescribeAuthenticationFailure(HttpContext context)
-    {
-        var failure = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;
-        return failure switch
+    private static string DescribeAuthenticationFailure(Exception? failure) =>
+        failure switch
         {
             null => "A bearer token is required: send 'Authorization: Bearer <token>' (browsers connecting to the hub may use the access_token query parameter).",
             SecurityTokenExpiredException => "The token has expired.",
@@ -65,10 +65,10 @@ internal sealed partial class ProblemAuthorizationResultHandler(
             SecurityTokenInvalidIssuerException => "The token's issuer is not accepted by this hub.",
             SecurityTokenInvalidAudienceException => "The token's audience is not accepted by this hub.",
             SecurityTokenNotYetValidException => "The token is not valid yet.",
+            SecurityTokenInvalidLifetimeException => "The token's lifetime is not valid (it expires before it starts).",
             SecurityTokenMalformedException or ArgumentException => "The token is malformed.",
             _ => failure.Message.StartsWith("The token's", StringComparison.Ordinal) ? failure.Message : "The token is not valid.",
         };
-    }
 
     private static string DescribeForbidden(PolicyAuthorizationResult result)
     {

@@ -1,0 +1,140 @@
+using Microsoft.AspNetCore.SignalR.Client;
+using Notifications.Server.Contract;
+using Notifications.Server.Hub;
+
+namespace Notifications.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A store screen as a client would write one: shows each notification once (duplicates dropped by
+/// id), keeps the greatest id seen as its cursor and resumes from it after every reconnect.
+/// </summary>
+internal sealed class Dashboard : IAsyncDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<NotificationId, Notification> _shown = [];
+    private readonly List<string> _arrivals = [];
+    private NotificationId? _cursor;
+
+    private Dashboard(HubConnection connection)
+    {
+        Connection = connection;
+        Connection.On<Notification>(HubMethods.Notification, Show);
+    }
+
+    public HubConnection Connection { get; }
+
+    public int Duplicates { get; private set; }
+
+    public int Resumes { get; private set; }
+
+    public bool? LastRecovered { get; private set; }
+
+    /// <summary>Ids in the order they were first shown.</summary>
+    public IReadOnlyList<string> Arrivals
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _arrivals];
+            }
+        }
+    }
+
+    public IReadOnlyList<Notification> Shown
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _shown.Values];
+            }
+        }
+    }
+
+    private static Dashboard Wrap(HubConnection connection) => new(connection);
+
+    public static async Task<Dashboard> ConnectAsync(HubApplication app, string token, bool tokenInQuery = false, bool reconnect = false)
+    {
+        var connection = app.CreateHubConnection(token, tokenInQuery, configure: reconnect
+            ? b => b.WithAutomaticReconnect(new ImmediateRetryPolicy())
+            : null);
+        var dashboard = Wrap(connection);
+        if (reconnect)
+        {
+            connection.Reconnected += _ => dashboard.ResumeAsync();
+        }
+
+        await connection.StartAsync().WithTimeout();
+        await dashboard.ResumeAsync();
+        return dashboard;
+    }
+
+    public async Task<ResumeResult> ResumeAsync()
+    {
+        NotificationId? cursor;
+        lock (_gate)
+        {
+            cursor = _cursor;
+        }
+
+        var result = await Connection.InvokeAsync<ResumeResult>("Resume", cursor?.ToString()).WithTimeout();
+        foreach (var notification in result.Notifications)
+        {
+            Show(notification);
+        }
+
+        lock (_gate)
+        {
+            Resumes++;
+            LastRecovered = result.Recovered;
+            if (_cursor is null && NotificationId.TryParse(result.LastId, out var last))
+            {
+                _cursor = last;
+            }
+        }
+
+        return result;
+    }
+
+    public bool Has(string id)
+    {
+        lock (_gate)
+        {
+            return NotificationId.TryParse(id, out var key) && _shown.ContainsKey(key);
+        }
+    }
+
+    public Task WaitForAsync(string id, TimeSpan? timeout = null) =>
+        Eventually.TrueAsync(() => Has(id), $"the dashboard shows {id}", timeout);
+
+    public Task WaitForCountAsync(int count, TimeSpan? timeout = null) =>
+        Eventually.TrueAsync(() => Shown.Count >= count, $"the dashboard shows {count} notifications", timeout);
+
+    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+
+    private void Show(Notification notification)
+    {
+        Assert.True(NotificationId.TryParse(notification.Id, out var id), $"'{notification.Id}' is a notification id");
+        lock (_gate)
+        {
+            if (!_shown.TryAdd(id, notification))
+            {
+                Duplicates++;
+                return;
+            }
+
+            _arrivals.Add(notification.Id);
+            if (_cursor is null || id > _cursor)
+            {
+                _cursor = id;
+            }
+        }
+    }
+
+    private sealed class ImmediateRetryPolicy : IRetryPolicy
+    {
+        public TimeSpan? NextRetryDelay(RetryContext retryContext) =>
+            retryContext.ElapsedTime < TimeSpan.FromSeconds(30) ? TimeSpan.FromMilliseconds(100) : null;
+    }
+}

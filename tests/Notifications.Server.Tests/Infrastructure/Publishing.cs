@@ -1,0 +1,59 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Notifications.Server.Tests.Infrastructure;
+
+/// <summary>Publish requests as an admin script would send them.</summary>
+internal static class Publishing
+{
+    public static JsonObject ToStores(params string[] stores) => Body(new JsonObject { ["stores"] = new JsonArray([.. stores.Select(s => JsonValue.Create(s))]) });
+
+    public static JsonObject ToAll() => Body(new JsonObject { ["all"] = true });
+
+    public static JsonObject To(string kind, params string[] ids) => Body(new JsonObject { [kind] = new JsonArray([.. ids.Select(s => JsonValue.Create(s))]) });
+
+    public static JsonObject Body(JsonObject target) => new()
+    {
+        ["type"] = "price-change",
+        ["title"] = "New prices for aisle 7",
+        ["body"] = "Apply before 08:00",
+        ["severity"] = "info",
+        ["data"] = new JsonObject { ["aisle"] = 7 },
+        ["target"] = target,
+        ["requiresAck"] = true,
+    };
+
+    public static JsonObject With(this JsonObject body, string field, JsonNode? value)
+    {
+        body[field] = value;
+        return body;
+    }
+
+    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, JsonObject body, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/notifications")
+        {
+            Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>Publishes and returns the new id, failing the test on anything but 202.</summary>
+    public static async Task<string> PublishAsync(HttpClient client, JsonObject body, string? idempotencyKey = null)
+    {
+        using var response = await PostAsync(client, body, idempotencyKey);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"expected 202, got {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
+    }
+
+    public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>())!;
+}
