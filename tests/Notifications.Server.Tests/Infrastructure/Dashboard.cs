@@ -54,12 +54,16 @@ internal sealed class Dashboard : IAsyncDisposable
 
     private static Dashboard Wrap(HubConnection connection) => new(connection);
 
-    public static async Task<Dashboard> ConnectAsync(HubApplication app, string token, bool tokenInQuery = false, bool reconnect = false)
+    public static async Task<Dashboard> ConnectAsync(HubApplication app, string token, bool tokenInQuery = false, bool reconnect = false, string? cursor = null)
     {
         var connection = app.CreateHubConnection(token, tokenInQuery, configure: reconnect
             ? b => b.WithAutomaticReconnect(new ImmediateRetryPolicy())
             : null);
         var dashboard = Wrap(connection);
+        if (NotificationId.TryParse(cursor, out var start))
+        {
+            dashboard._cursor = start;
+        }
         if (reconnect)
         {
             connection.Reconnected += _ => dashboard.ResumeAsync();

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Notifications.Server.Auth;
 
@@ -19,12 +18,9 @@ internal sealed class HubApplication : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly string _environment;
-    private readonly TimeProvider? _time;
-
-    public HubApplication(IDictionary<string, string?>? settings = null, string environment = "Testing", TimeProvider? time = null)
+    public HubApplication(IDictionary<string, string?>? settings = null, string environment = "Testing")
     {
         _environment = environment;
-        _time = time;
         _settings = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["Auth:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
@@ -155,9 +151,5 @@ internal sealed class HubApplication : WebApplicationFactory<Program>
             logging.SetMinimumLevel(LogLevel.Trace);
             logging.AddProvider(Logs);
         });
-        if (_time is not null)
-        {
-            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(_time)));
-        }
     }
 }
