@@ -5,10 +5,13 @@ internal static class Eventually
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
 
-    public static async Task TrueAsync(Func<bool> condition, string because, TimeSpan? timeout = null)
+    public static Task TrueAsync(Func<bool> condition, string because, TimeSpan? timeout = null) =>
+        TrueAsync(() => Task.FromResult(condition()), because, timeout);
+
+    public static async Task TrueAsync(Func<Task<bool>> condition, string because, TimeSpan? timeout = null)
     {
         using var deadline = new CancellationTokenSource(timeout ?? DefaultTimeout);
-        while (!condition())
+        while (!await condition())
         {
             if (deadline.IsCancellationRequested)
             {
