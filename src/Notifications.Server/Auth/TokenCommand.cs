@@ -40,7 +40,15 @@ public static class TokenCommand
                 return 2;
             }
 
-            var issuer = BuildIssuer();
+            var auth = ReadSettings();
+            var validation = new AuthOptionsValidator().Validate(null, auth);
+            if (validation.Failed)
+            {
+                Console.Error.WriteLine($"Cannot mint a token: {validation.FailureMessage}");
+                return 78;
+            }
+
+            var issuer = new TokenIssuer(Options.Create(auth), TimeProvider.System);
             Console.Out.WriteLine(issuer.Mint(request, parsed.GetValue(lifetime)));
             return 0;
         });
@@ -49,17 +57,7 @@ public static class TokenCommand
         return root.Parse(args).Invoke();
     }
 
-    private static TokenIssuer BuildIssuer()
-    {
-        // The same configuration sources as the hub, so the token validates against it.
-        var builder = WebApplication.CreateBuilder();
-        var auth = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
-        var validation = new AuthOptionsValidator().Validate(null, auth);
-        if (validation.Failed)
-        {
-            throw new OptionsValidationException(AuthOptions.SectionName, typeof(AuthOptions), validation.Failures);
-        }
-
-        return new TokenIssuer(Options.Create(auth), TimeProvider.System);
-    }
+    // The same configuration sources as the hub (appsettings, environment, user secrets), so the token validates against it.
+    private static AuthOptions ReadSettings() =>
+        WebApplication.CreateBuilder().Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
 }

@@ -69,7 +69,9 @@ public sealed partial class NotificationHub(
         }
 
         var settings = options.Value;
-        var lookbackStart = new NotificationId(Math.Max(0, after.Milliseconds - (settings.ResumeLookbackSeconds * 1000L)), 0);
+        var lookbackStart = settings.ResumeLookbackSeconds == 0
+            ? after
+            : new NotificationId(Math.Max(0, after.Milliseconds - (settings.ResumeLookbackSeconds * 1000L)), 0);
         var read = await store.ReadAsync(caller.Audiences, lookbackStart, settings.MaxResumeNotifications, cancellationToken);
         var lastId = await store.GetLastIdAsync(cancellationToken);
 

@@ -14,28 +14,32 @@ public sealed class HubMetrics
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _replayed;
     private readonly Counter<long> _acknowledged;
+    private readonly IOptions<NotificationHubOptions> _options;
 
     public HubMetrics(IMeterFactory meterFactory, LocalConnections connections, IOptions<NotificationHubOptions> options)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
+        _options = options;
         var meter = meterFactory.Create(MeterName);
-        var node = new KeyValuePair<string, object?>("node", options.Value.NodeName);
         _published = meter.CreateCounter<long>("notifications.published", "{notification}", "Notifications accepted and stored.");
         _delivered = meter.CreateCounter<long>("notifications.delivered", "{message}", "Notification messages written to live connections of this node.");
         _replayed = meter.CreateCounter<long>("notifications.replayed", "{notification}", "Notifications returned by Resume.");
         _acknowledged = meter.CreateCounter<long>("notifications.acknowledged", "{acknowledgement}", "Acknowledgements recorded.");
         meter.CreateObservableUpDownCounter(
             "notifications.connections",
-            () => new Measurement<int>(connections.Count, node),
+            () => new Measurement<int>(connections.Count, Node),
             "{connection}",
             "Hub connections open on this node.");
     }
 
-    public void Published() => _published.Add(1);
+    // Every series carries the node, so a cluster's nodes can be told apart (and summed) in Prometheus.
+    private KeyValuePair<string, object?> Node => new("node", _options.Value.NodeName);
 
-    public void Delivered(int connections) => _delivered.Add(connections);
+    public void Published() => _published.Add(1, Node);
 
-    public void Replayed(int notifications) => _replayed.Add(notifications);
+    public void Delivered(int connections) => _delivered.Add(connections, Node);
 
-    public void Acknowledged() => _acknowledged.Add(1);
+    public void Replayed(int notifications) => _replayed.Add(notifications, Node);
+
+    public void Acknowledged() => _acknowledged.Add(1, Node);
 }

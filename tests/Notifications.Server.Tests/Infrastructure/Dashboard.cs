@@ -54,9 +54,9 @@ internal sealed class Dashboard : IAsyncDisposable
 
     private static Dashboard Wrap(HubConnection connection) => new(connection);
 
-    public static async Task<Dashboard> ConnectAsync(HubApplication app, string token, bool tokenInQuery = false, bool reconnect = false, string? cursor = null)
+    public static async Task<Dashboard> ConnectAsync(HubApplication app, string token, bool tokenInQuery = false, bool reconnect = false, string? cursor = null, Uri? via = null)
     {
-        var connection = app.CreateHubConnection(token, tokenInQuery, configure: reconnect
+        var connection = app.CreateHubConnection(token, tokenInQuery, via: via, configure: reconnect
             ? b => b.WithAutomaticReconnect(new ImmediateRetryPolicy())
             : null);
         var dashboard = Wrap(connection);

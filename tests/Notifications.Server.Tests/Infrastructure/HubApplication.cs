@@ -99,9 +99,9 @@ internal sealed class HubApplication : WebApplicationFactory<Program>
     }
 
     /// <summary>A SignalR client over WebSockets; the token goes in the query string when <paramref name="tokenInQuery"/>, as browsers send it.</summary>
-    public HubConnection CreateHubConnection(string? token, bool tokenInQuery = false, bool messagePack = false, Action<IHubConnectionBuilder>? configure = null)
+    public HubConnection CreateHubConnection(string? token, bool tokenInQuery = false, bool messagePack = false, Action<IHubConnectionBuilder>? configure = null, Uri? via = null)
     {
-        var url = new Uri(BaseAddress, Hub.HubEndpointExtensions.HubPath + (tokenInQuery && token is not null ? $"?access_token={Uri.EscapeDataString(token)}" : string.Empty));
+        var url = new Uri(via ?? BaseAddress, Hub.HubEndpointExtensions.HubPath + (tokenInQuery && token is not null ? $"?access_token={Uri.EscapeDataString(token)}" : string.Empty));
         var builder = new HubConnectionBuilder().WithUrl(url, options =>
         {
             options.Transports = HttpTransportType.WebSockets;

@@ -1,0 +1,212 @@
+using Notifications.Server.Tests.Infrastructure;
+using Notifications.Server.Contract;
+using Notifications.Server.Storage;
+
+namespace Notifications.Server.Tests.Storage;
+
+/// <summary>
+/// What every notification store must do, written once: the in-memory store runs it here, and a
+/// store for several nodes runs the same class.
+/// </summary>
+public abstract class NotificationStoreContract
+{
+    protected static RetentionOptions Retention => Keep();
+
+    protected ManualClock Time { get; } = new(DateTimeOffset.UtcNow);
+
+    protected abstract INotificationStore CreateStore(RetentionOptions retention);
+
+    [Fact]
+    public async Task IdsAreStrictlyIncreasingEvenWithinOneMillisecondAndWhenTheClockGoesBack()
+    {
+        var store = CreateStore(Retention);
+        var ids = new List<NotificationId>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await Append(store, "store:a"));
+        }
+
+        Time.UtcNow = Time.UtcNow.AddSeconds(-5);
+        ids.Add(await Append(store, "store:a"));
+        Time.Advance(TimeSpan.FromSeconds(10));
+        ids.Add(await Append(store, "store:a"));
+
+        Assert.Equal(ids.Order(), ids);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Equal(ids[^1], await store.GetLastIdAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ConcurrentAppendsGetDistinctIdsInTheOrderTheyWereStored()
+    {
+        var store = CreateStore(Keep(count: 10_000));
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, 400).Select(_ => Task.Run(() => Append(store, "all"))));
+
+        Assert.Equal(400, ids.Distinct().Count());
+        var read = await store.ReadAsync(["all"], NotificationId.Zero, 1_000, CancellationToken.None);
+        Assert.Equal(ids.Order(), read.Items.Select(n => Parse(n.Id)));
+    }
+
+    [Fact]
+    public async Task ReadMergesAudiencesOldestFirstWithoutDuplicates()
+    {
+        var store = CreateStore(Retention);
+        var both = await Append(store, "store:a", "region:x");
+        var onlyA = await Append(store, "store:a");
+        var other = await Append(store, "store:b");
+        var onlyX = await Append(store, "region:x");
+
+        var read = await store.ReadAsync(["store:a", "region:x"], NotificationId.Zero, 10, CancellationToken.None);
+
+        Assert.Equal([both, onlyA, onlyX], read.Items.Select(n => Parse(n.Id)));
+        Assert.DoesNotContain(other, read.Items.Select(n => Parse(n.Id)));
+        Assert.False(read.HasMore);
+    }
+
+    [Fact]
+    public async Task ReadPagesWithAfterAndLimit()
+    {
+        var store = CreateStore(Retention);
+        var ids = new List<NotificationId>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await Append(store, "all"));
+        }
+
+        var first = await store.ReadAsync(["all"], NotificationId.Zero, 2, CancellationToken.None);
+        var second = await store.ReadAsync(["all"], Parse(first.Items[^1].Id), 2, CancellationToken.None);
+        var last = await store.ReadAsync(["all"], ids[3], 2, CancellationToken.None);
+
+        Assert.Equal(ids[..2], first.Items.Select(n => Parse(n.Id)));
+        Assert.True(first.HasMore);
+        Assert.Equal(ids[2..4], second.Items.Select(n => Parse(n.Id)));
+        Assert.Equal([ids[4]], last.Items.Select(n => Parse(n.Id)));
+        Assert.False(last.HasMore);
+    }
+
+    [Fact]
+    public async Task RetentionByCountDropsTheOldestOfThatAudienceAndMovesItsHorizon()
+    {
+        var store = CreateStore(Retention);
+        var ids = new List<NotificationId>();
+        for (var i = 0; i < 7; i++)
+        {
+            ids.Add(await Append(store, "store:a"));
+        }
+
+        var kept = await Append(store, "store:b");
+        var read = await store.ReadAsync(["store:a"], NotificationId.Zero, 100, CancellationToken.None);
+        var other = await store.ReadAsync(["store:b"], NotificationId.Zero, 100, CancellationToken.None);
+
+        Assert.Equal(ids[2..], read.Items.Select(n => Parse(n.Id)));
+        Assert.Equal(ids[1], read.Horizon);
+        Assert.Null(await store.GetAsync(ids[0], CancellationToken.None));
+        Assert.Equal([kept], other.Items.Select(n => Parse(n.Id)));
+        Assert.True(other.Horizon < ids[0]);
+    }
+
+    [Fact]
+    public async Task RetentionByAgeDropsEverythingOlderThanMaxAge()
+    {
+        var store = CreateStore(Retention);
+        var old = await Append(store, "store:a");
+        Time.Advance(TimeSpan.FromMinutes(6));
+        var recent = await Append(store, "store:a");
+        Time.Advance(TimeSpan.FromMinutes(6));
+
+        var read = await store.ReadAsync(["store:a"], NotificationId.Zero, 100, CancellationToken.None);
+
+        Assert.Equal([recent], read.Items.Select(n => Parse(n.Id)));
+        Assert.True(read.Horizon >= old);
+        Assert.Null(await store.GetAsync(old, CancellationToken.None));
+        Assert.NotNull(await store.GetAsync(recent, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task MemoryStaysFlatUnderASteadyStream()
+    {
+        var store = CreateStore(Keep(count: 1_000));
+
+        // A notification a second to a new user each time: per-audience count alone would never trim these.
+        for (var i = 0; i < 3_000; i++)
+        {
+            await Append(store, $"user:u-{i}");
+            Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var retained = 0;
+        for (var i = 0; i < 3_000; i++)
+        {
+            retained += (await store.ReadAsync([$"user:u-{i}"], NotificationId.Zero, 10, CancellationToken.None)).Items.Count;
+        }
+
+        Assert.InRange(retained, 590, 601); // ten minutes at one a second
+    }
+
+    [Fact]
+    public async Task TheSameIdempotencyKeyReturnsTheFirstNotificationWithinItsWindowOnly()
+    {
+        var store = CreateStore(Keep(age: TimeSpan.FromDays(2)));
+        var first = await store.AppendAsync(Draft(), ["all"], "key-1", CancellationToken.None);
+        var again = await store.AppendAsync(Draft() with { Title = "other" }, ["all"], "key-1", CancellationToken.None);
+        Time.Advance(TimeSpan.FromHours(25));
+        var later = await store.AppendAsync(Draft(), ["all"], "key-1", CancellationToken.None);
+
+        Assert.False(first.IsReplay);
+        Assert.True(again.IsReplay);
+        Assert.Equal(first.Notification, again.Notification);
+        Assert.False(later.IsReplay);
+        Assert.NotEqual(first.Notification.Id, later.Notification.Id);
+        var read = await store.ReadAsync(["all"], NotificationId.Zero, 10, CancellationToken.None);
+        Assert.Equal(2, read.Items.Count);
+    }
+
+    [Fact]
+    public async Task AcknowledgementsAreKeptOncePerSubOldestFirst()
+    {
+        var store = CreateStore(Retention);
+        var id = await Append(store, "store:a");
+        var at = Time.GetUtcNow().UtcDateTime;
+
+        Assert.True(await store.AcknowledgeAsync(id, new Acknowledgement("u-1", ["a"], at), CancellationToken.None));
+        Assert.False(await store.AcknowledgeAsync(id, new Acknowledgement("u-1", ["a"], at.AddSeconds(1)), CancellationToken.None));
+        Assert.True(await store.AcknowledgeAsync(id, new Acknowledgement("u-2", [], at.AddSeconds(2)), CancellationToken.None));
+        Assert.False(await store.AcknowledgeAsync(new NotificationId(1, 0), new Acknowledgement("u-1", [], at), CancellationToken.None));
+
+        var acknowledgements = await store.GetAcknowledgementsAsync(id, CancellationToken.None);
+        Assert.Equal(["u-1", "u-2"], acknowledgements.Select(a => a.Sub));
+        Assert.Equal(at, acknowledgements[0].At);
+    }
+
+    [Fact]
+    public async Task TimeToLiveSetsExpiresAtFromTheCreationTime()
+    {
+        var store = CreateStore(Retention);
+        var result = await store.AppendAsync(Draft() with { TimeToLive = TimeSpan.FromMinutes(5) }, ["all"], null, CancellationToken.None);
+
+        Assert.Equal(result.Notification.CreatedAt.AddMinutes(5), result.Notification.ExpiresAt);
+        Assert.Equal(Parse(result.Notification.Id).Milliseconds, new DateTimeOffset(result.Notification.CreatedAt).ToUnixTimeMilliseconds());
+    }
+
+    protected static RetentionOptions Keep(int count = 5, TimeSpan? age = null) => new()
+    {
+        MaxAge = age ?? TimeSpan.FromMinutes(10),
+        MaxCountPerAudience = count,
+        IdempotencyWindow = TimeSpan.FromHours(24),
+    };
+
+    protected static NotificationDraft Draft() => new()
+    {
+        Type = "price-change",
+        Title = "New prices",
+        Severity = Severity.Info,
+        Target = new NotificationTarget { All = true },
+    };
+
+    private static async Task<NotificationId> Append(INotificationStore store, params string[] audiences) =>
+        Parse((await store.AppendAsync(Draft(), audiences, null, CancellationToken.None)).Notification.Id);
+
+    private static NotificationId Parse(string id) =>
+        NotificationId.TryParse(id, out var parsed) ? parsed : throw new FormatException(id);
+}
