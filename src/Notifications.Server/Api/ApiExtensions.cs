@@ -11,6 +11,7 @@ public static class ApiExtensions
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<StoreUnavailableExceptionHandler>();
 
         // Binding failures are thrown so that BadRequestExceptionHandler can name the bad field.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

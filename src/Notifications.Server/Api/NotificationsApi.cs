@@ -53,15 +53,17 @@ public static class NotificationsApi
         HttpContext http,
         NotificationPublisher publisher,
         TimeProvider time,
+        ILogger<PublishRequest> logger,
         CancellationToken cancellationToken)
     {
+        var caller = Caller.From(http.User);
         var errors = PublishRequestValidator.Validate(request, idempotencyKey, time.GetUtcNow().UtcDateTime);
         if (errors.Count > 0)
         {
+            ApiLog.PublishRejected(logger, caller.Sub, errors.Keys);
             return TypedResults.ValidationProblem(errors, title: "The notification was not accepted.");
         }
 
-        var caller = Caller.From(http.User);
         var result = await publisher.PublishAsync(PublishRequestValidator.ToDraft(request), caller.Sub, idempotencyKey, cancellationToken);
         if (result.IsReplay)
         {

@@ -1,6 +1,7 @@
 using MessagePack;
 using MessagePack.Resolvers;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
 using Notifications.Server.Acknowledgements;
 using Notifications.Server.Delivery;
 using Notifications.Server.Operations;
@@ -28,6 +29,7 @@ public static class HubEndpointExtensions
                 signalR.HandshakeTimeout = TimeSpan.FromSeconds(hub.HandshakeTimeoutSeconds);
                 signalR.MaximumReceiveMessageSize = hub.MaximumReceiveMessageBytes;
                 signalR.EnableDetailedErrors = false;
+                signalR.AddFilter<StoreUnavailableHubFilter>();
             })
             .AddJsonProtocol()
             .AddMessagePackProtocol(messagePack => messagePack.SerializerOptions = MessagePackSerializerOptions.Standard

@@ -18,9 +18,12 @@ internal sealed class HubApplication : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly string _environment;
-    public HubApplication(IDictionary<string, string?>? settings = null, string environment = "Testing")
+    private readonly Action<IServiceCollection>? _services;
+
+    public HubApplication(IDictionary<string, string?>? settings = null, string environment = "Testing", Action<IServiceCollection>? services = null)
     {
         _environment = environment;
+        _services = services;
         _settings = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["Auth:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
@@ -151,5 +154,9 @@ internal sealed class HubApplication : WebApplicationFactory<Program>
             logging.SetMinimumLevel(LogLevel.Trace);
             logging.AddProvider(Logs);
         });
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
     }
 }

@@ -1,0 +1,25 @@
+namespace Notifications.Server.Storage;
+
+/// <summary>
+/// The store (or the backplane behind it) cannot be reached. Nothing was accepted; the API
+/// answers 503 with Retry-After so that callers try again.
+/// </summary>
+public sealed class StoreUnavailableException : Exception
+{
+    public StoreUnavailableException()
+    {
+    }
+
+    public StoreUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    public StoreUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>How long callers should wait before retrying.</summary>
+    public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(5);
+}
