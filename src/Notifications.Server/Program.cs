@@ -3,6 +3,7 @@ using Notifications.Server.Api;
 using Notifications.Server.Auth;
 using Notifications.Server.Hub;
 using Notifications.Server.Operations;
+using Notifications.Server.ScaleOut;
 using Notifications.Server.Storage;
 
 if (TokenCommand.IsInvoked(args))
@@ -18,6 +19,7 @@ builder.AddHubAuthentication();
 builder.AddOriginCheck();
 builder.AddNotificationStorage();
 builder.AddNotificationHub();
+builder.AddRedisScaleOut();
 builder.AddNotificationsApi();
 builder.AddHubHealthChecks();
 builder.AddHubTelemetry();

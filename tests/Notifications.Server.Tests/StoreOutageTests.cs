@@ -54,7 +54,7 @@ public sealed class StoreOutageTests
 
         public Task<IReadOnlyList<Acknowledgement>> GetAcknowledgementsAsync(NotificationId id, CancellationToken cancellationToken) => throw Down();
 
-        public Task<bool> IsAvailableAsync(CancellationToken cancellationToken) => Task.FromResult(false);
+        public Task PingAsync(CancellationToken cancellationToken) => throw Down();
 
         private static StoreUnavailableException Down() => new("connection refused");
     }

@@ -41,6 +41,13 @@ public static class HubEndpointExtensions
         builder.Services.AddSingleton<HubMetrics>();
         builder.Services.AddSingleton<NotificationFanout>();
         builder.Services.AddSingleton<NotificationPublisher>();
+        builder.Services.AddSingleton<IDeliveryOutbox, LocalDeliveryOutbox>();
+        builder.Services.AddOptions<DeliveryOptions>()
+            .BindConfiguration(DeliveryOptions.SectionName)
+            .Validate<IHostEnvironment>(
+                (delivery, environment) => !delivery.SimulateCrashBeforeSend || !environment.IsProduction(),
+                "Delivery:SimulateCrashBeforeSend is a test fault and is refused in Production.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<AcknowledgementRecorder>();
         return builder;
     }

@@ -30,6 +30,6 @@ public interface INotificationStore
     /// <summary>The acknowledgements of a notification, oldest first.</summary>
     Task<IReadOnlyList<Acknowledgement>> GetAcknowledgementsAsync(NotificationId id, CancellationToken cancellationToken);
 
-    /// <summary>Whether the store can be reached, for the readiness check.</summary>
-    Task<bool> IsAvailableAsync(CancellationToken cancellationToken);
+    /// <summary>Throws <see cref="StoreUnavailableException"/> when the store cannot be reached (the readiness check).</summary>
+    Task PingAsync(CancellationToken cancellationToken);
 }

@@ -153,7 +153,7 @@ internal sealed class InMemoryNotificationStore : INotificationStore
         }
     }
 
-    public Task<bool> IsAvailableAsync(CancellationToken cancellationToken) => Task.FromResult(true);
+    public Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private void TrimExpired(DateTimeOffset now)
     {

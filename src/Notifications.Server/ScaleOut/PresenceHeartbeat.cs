@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Notifications.Server.Hub;
+using Notifications.Server.Presence;
+using Notifications.Server.Storage;
+
+namespace Notifications.Server.ScaleOut;
+
+/// <summary>
+/// Publishes this node's presence to Redis every heartbeat with a lifetime of three heartbeats, so a
+/// node that dies stops counting within three heartbeats (15 s by default).
+/// </summary>
+internal sealed partial class PresenceHeartbeat(
+    RedisConnection redis,
+    LocalConnections connections,
+    IOptions<NotificationHubOptions> hub,
+    IOptions<RedisOptions> options,
+    TimeProvider time,
+    ILogger<PresenceHeartbeat> logger) : BackgroundService
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    internal TimeSpan Lifetime => TimeSpan.FromSeconds(options.Value.PresenceHeartbeatSeconds * 3);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            // A node that shuts down cleanly leaves presence at once rather than after its lifetime.
+            await redis.RunAsync(async db =>
+            {
+                await db.SortedSetRemoveAsync(redis.Keys.PresenceNodes, hub.Value.NodeName);
+                return await db.KeyDeleteAsync(redis.Keys.Presence(hub.Value.NodeName));
+            });
+        }
+        catch (StoreUnavailableException unavailable)
+        {
+            LogHeartbeatFailed(logger, unavailable);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PresenceHeartbeatSeconds), time);
+        do
+        {
+            try
+            {
+                await BeatAsync();
+            }
+            catch (StoreUnavailableException unavailable)
+            {
+                LogHeartbeatFailed(logger, unavailable);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private Task<bool> BeatAsync()
+    {
+        var node = hub.Value.NodeName;
+        var snapshot = JsonSerializer.Serialize(connections.Snapshot(node), Json);
+        return redis.RunAsync(async db =>
+        {
+            await db.StringSetAsync(redis.Keys.Presence(node), snapshot, Lifetime);
+            return await db.SortedSetAddAsync(redis.Keys.PresenceNodes, node, time.GetUtcNow().ToUnixTimeMilliseconds());
+        });
+    }
+
+    [LoggerMessage(EventId = 6101, Level = LogLevel.Warning, Message = "Could not publish presence to Redis")]
+    private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);
+}

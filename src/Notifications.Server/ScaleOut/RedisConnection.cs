@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Options;
+using Notifications.Server.Storage;
+using StackExchange.Redis;
+
+namespace Notifications.Server.ScaleOut;
+
+/// <summary>
+/// The node's connection to Redis for the store, presence and outbox, opened on first use. Commands
+/// fail fast while Redis is away (no backlog), so the API can answer 503 at once, and the
+/// multiplexer reconnects by itself when Redis returns.
+/// </summary>
+public sealed partial class RedisConnection : IAsyncDisposable
+{
+    private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
+    private readonly ILogger<RedisConnection> _logger;
+
+    public RedisConnection(IOptions<RedisOptions> options, ILogger<RedisConnection> logger)
+    {
+        _logger = logger;
+        var settings = options.Value;
+        Keys = new RedisKeys(settings.KeyPrefix);
+        _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectAsync(settings));
+    }
+
+    public RedisKeys Keys { get; }
+
+    public async Task<IDatabase> GetDatabaseAsync()
+    {
+        try
+        {
+            return (await _connection.Value).GetDatabase();
+        }
+        catch (RedisException unreachable)
+        {
+            throw new StoreUnavailableException("Redis cannot be reached.", unreachable);
+        }
+    }
+
+    /// <summary>Runs a Redis operation, reporting an unreachable or timed-out Redis as <see cref="StoreUnavailableException"/>.</summary>
+    public async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        var database = await GetDatabaseAsync();
+        try
+        {
+            return await operation(database);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            throw new StoreUnavailableException("Redis cannot be reached.", e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection.IsValueCreated && _connection.Value.IsCompletedSuccessfully)
+        {
+            await (await _connection.Value).DisposeAsync();
+        }
+    }
+
+    internal static ConfigurationOptions Configure(RedisOptions settings)
+    {
+        var configuration = ConfigurationOptions.Parse(settings.ConnectionString!);
+        configuration.AbortOnConnectFail = false;
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        configuration.ConnectTimeout = settings.CommandTimeoutMilliseconds;
+        configuration.AsyncTimeout = settings.CommandTimeoutMilliseconds;
+        configuration.SyncTimeout = settings.CommandTimeoutMilliseconds;
+        configuration.ConnectRetry = 1;
+        configuration.ReconnectRetryPolicy = new ExponentialRetry(250, 2_000);
+        return configuration;
+    }
+
+    private async Task<ConnectionMultiplexer> ConnectAsync(RedisOptions settings)
+    {
+        var multiplexer = await ConnectionMultiplexer.ConnectAsync(Configure(settings));
+        multiplexer.ConnectionFailed += (_, e) => LogConnectionFailed(_logger, e.EndPoint, e.FailureType);
+        multiplexer.ConnectionRestored += (_, e) => LogConnectionRestored(_logger, e.EndPoint);
+        return multiplexer;
+    }
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Lost the connection to Redis at {EndPoint}: {FailureType}")]
+    private static partial void LogConnectionFailed(ILogger logger, System.Net.EndPoint? endPoint, ConnectionFailureType failureType);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Connection to Redis at {EndPoint} restored")]
+    private static partial void LogConnectionRestored(ILogger logger, System.Net.EndPoint? endPoint);
+}

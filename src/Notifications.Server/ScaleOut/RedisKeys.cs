@@ -1,0 +1,35 @@
+using StackExchange.Redis;
+
+namespace Notifications.Server.ScaleOut;
+
+/// <summary>Every key the hub writes, under one prefix.</summary>
+public sealed class RedisKeys(string prefix)
+{
+    public string Prefix { get; } = prefix;
+
+    /// <summary>The greatest id issued, <c>ms-seq</c>.</summary>
+    public RedisKey LastId => Prefix + "last-id";
+
+    /// <summary>The first id this data set could hold: set when the data set is created, so a cursor from a lost data set is not trusted.</summary>
+    public RedisKey Epoch => Prefix + "epoch";
+
+    /// <summary>Notification bodies are <c>{BodyPrefix}{id}</c>.</summary>
+    public string BodyPrefix => Prefix + "n:";
+
+    public RedisKey Body(string id) => BodyPrefix + id;
+
+    public RedisKey Acknowledgements(string id) => Prefix + "acks:" + id;
+
+    public RedisKey Stream(string audience) => Prefix + "s:" + audience;
+
+    public RedisKey Idempotency(string scopedKey) => Prefix + "idem:" + scopedKey;
+
+    /// <summary>Stored but maybe not yet sent notifications, scored by when they are due for a sweep.</summary>
+    public RedisKey Outbox => Prefix + "outbox";
+
+    public RedisKey KnownStores => Prefix + "stores";
+
+    public RedisKey PresenceNodes => Prefix + "presence:nodes";
+
+    public RedisKey Presence(string node) => Prefix + "presence:" + node;
+}

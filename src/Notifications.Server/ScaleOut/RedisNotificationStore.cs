@@ -1,0 +1,197 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Notifications.Server.Contract;
+using Notifications.Server.Storage;
+using StackExchange.Redis;
+
+namespace Notifications.Server.ScaleOut;
+
+/// <summary>
+/// The store shared by every node: one Redis Stream per audience (entries named by notification id),
+/// one body key per notification, acknowledgements in a hash, all expiring with the retention.
+/// </summary>
+internal sealed class RedisNotificationStore(RedisConnection redis, IOptions<RetentionOptions> retention, TimeProvider time) : INotificationStore
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly RedisKeys _keys = redis.Keys;
+
+    public Task<AppendResult> AppendAsync(NotificationDraft draft, IReadOnlyList<string> audiences, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(audiences);
+        var settings = retention.Value;
+        var redisKeys = new List<RedisKey>(4 + audiences.Count)
+        {
+            _keys.LastId,
+            idempotencyKey is null ? _keys.Prefix + "no-idempotency-key" : _keys.Idempotency(idempotencyKey),
+            _keys.Outbox,
+            _keys.Epoch,
+        };
+        redisKeys.AddRange(audiences.Distinct(StringComparer.Ordinal).Select(_keys.Stream));
+        var draftJson = JsonSerializer.Serialize(draft, Json);
+        RedisValue[] values =
+        [
+            draftJson,
+            _keys.BodyPrefix,
+            settings.MaxCountPerAudience,
+            (long)settings.MaxAge.TotalMilliseconds,
+            idempotencyKey is null ? 0 : (long)settings.IdempotencyWindow.TotalMilliseconds,
+            (long)OutboxGrace.TotalMilliseconds,
+        ];
+
+        return redis.RunAsync(async db =>
+        {
+            var reply = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.Publish, [.. redisKeys], values))!;
+            var stored = (int)reply[0] == 1;
+            var id = Parse((string)reply[1]!);
+            if (stored)
+            {
+                return new AppendResult(ToNotification(id, draftJson), IsReplay: false);
+            }
+
+            var body = (string?)reply[2];
+            return new AppendResult(ToNotification(id, string.IsNullOrEmpty(body) ? draftJson : body), IsReplay: true);
+        });
+    }
+
+    public Task<Notification?> GetAsync(NotificationId id, CancellationToken cancellationToken) =>
+        redis.RunAsync(async db =>
+        {
+            var body = await db.StringGetAsync(_keys.Body(id.ToString()));
+            return body.IsNullOrEmpty ? null : ToNotification(id, body!);
+        });
+
+    public Task<StreamRead> ReadAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audiences);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return redis.RunAsync(async db =>
+        {
+            var batch = db.CreateBatch();
+            var epoch = batch.StringGetAsync(_keys.Epoch);
+            var reads = audiences.Select(a => (
+                Range: batch.ExecuteAsync("XRANGE", _keys.Stream(a), "(" + after, "+", "COUNT", limit + 1),
+                Info: InfoOrNullAsync(batch.ExecuteAsync("XINFO", "STREAM", _keys.Stream(a)))))
+                .ToList();
+            batch.Execute();
+
+            var oldestKept = NotificationId.At(time.GetUtcNow() - retention.Value.MaxAge);
+            var horizon = NotificationId.TryParse((string?)await epoch, out var epochId) ? epochId : oldestKept;
+            var ids = new SortedSet<NotificationId>();
+            foreach (var (range, info) in reads)
+            {
+                foreach (var entry in (RedisResult[])(await range)!)
+                {
+                    var id = Parse((string)((RedisResult[])entry!)[0]!);
+                    if (id >= oldestKept)
+                    {
+                        ids.Add(id);
+                    }
+                    else if (id > horizon)
+                    {
+                        horizon = id;
+                    }
+                }
+
+                var deleted = MaxDeleted(await info);
+                if (deleted is null)
+                {
+                    // No stream: it expired (everything in it was older than the retention) or never existed.
+                    horizon = Max(horizon, oldestKept);
+                }
+                else if (deleted > horizon)
+                {
+                    horizon = deleted.Value;
+                }
+            }
+
+            var page = ids.Take(limit + 1).ToList();
+            var hasMore = page.Count > limit;
+            page = page.Take(limit).ToList();
+            var bodies = page.Count == 0 ? [] : await db.StringGetAsync([.. page.Select(id => _keys.Body(id.ToString()))]);
+            var items = page.Zip(bodies)
+                .Where(pair => !pair.Second.IsNullOrEmpty)
+                .Select(pair => ToNotification(pair.First, pair.Second!))
+                .ToList();
+            return new StreamRead(items, hasMore, horizon);
+        });
+    }
+
+    public Task<NotificationId?> GetLastIdAsync(CancellationToken cancellationToken) =>
+        redis.RunAsync(async db =>
+            NotificationId.TryParse((string?)await db.StringGetAsync(_keys.LastId), out var id) ? id : (NotificationId?)null);
+
+    public Task<bool> AcknowledgeAsync(NotificationId id, Acknowledgement acknowledgement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(acknowledgement);
+        var key = id.ToString();
+        return redis.RunAsync(async db =>
+        {
+            var result = (int)await db.ScriptEvaluateAsync(
+                RedisScripts.Acknowledge,
+                [_keys.Body(key), _keys.Acknowledgements(key)],
+                [acknowledgement.Sub, JsonSerializer.Serialize(acknowledgement, Json)]);
+            return result == 1;
+        });
+    }
+
+    public Task<IReadOnlyList<Acknowledgement>> GetAcknowledgementsAsync(NotificationId id, CancellationToken cancellationToken) =>
+        redis.RunAsync<IReadOnlyList<Acknowledgement>>(async db =>
+        {
+            var entries = await db.HashGetAllAsync(_keys.Acknowledgements(id.ToString()));
+            return entries
+                .Select(e => JsonSerializer.Deserialize<Acknowledgement>((string)e.Value!, Json)!)
+                .OrderBy(a => a.At)
+                .ThenBy(a => a.Sub, StringComparer.Ordinal)
+                .ToList();
+        });
+
+    public Task PingAsync(CancellationToken cancellationToken) => redis.RunAsync(db => db.PingAsync());
+
+    internal TimeSpan OutboxGrace { get; init; } = TimeSpan.FromSeconds(3);
+
+    internal static Notification ToNotification(NotificationId id, string draftJson)
+    {
+        var draft = JsonSerializer.Deserialize<NotificationDraft>(draftJson, Json)
+            ?? throw new InvalidOperationException($"Notification {id} has an empty body.");
+        return draft.ToNotification(id, DateTimeOffset.FromUnixTimeMilliseconds(id.Milliseconds).UtcDateTime);
+    }
+
+    private static NotificationId Parse(string text) =>
+        NotificationId.TryParse(text, out var id) ? id : throw new InvalidOperationException($"Redis returned '{text}' where a notification id belongs.");
+
+    private static NotificationId Max(NotificationId a, NotificationId b) => a > b ? a : b;
+
+    // XINFO STREAM answers a flat list of names and values; Redis 7 includes max-deleted-entry-id.
+    private static NotificationId? MaxDeleted(RedisResult? info)
+    {
+        if (info is null || info.IsNull)
+        {
+            return null;
+        }
+
+        var fields = (RedisResult[])info!;
+        for (var i = 0; i + 1 < fields.Length; i += 2)
+        {
+            if ((string?)fields[i] == "max-deleted-entry-id")
+            {
+                return NotificationId.TryParse((string?)fields[i + 1], out var id) ? id : NotificationId.Zero;
+            }
+        }
+
+        return NotificationId.Zero;
+    }
+
+    private static async Task<RedisResult?> InfoOrNullAsync(Task<RedisResult> info)
+    {
+        try
+        {
+            return await info;
+        }
+        catch (RedisServerException missing) when (missing.Message.Contains("no such key", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+    }
+}

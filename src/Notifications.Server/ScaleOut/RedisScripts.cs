@@ -1,0 +1,80 @@
+namespace Notifications.Server.ScaleOut;
+
+/// <summary>The Lua scripts that make multi-key changes atomic in Redis.</summary>
+internal static class RedisScripts
+{
+    /// <summary>
+    /// Publish: the next id (from Redis's clock, so all nodes share one order), the body, an entry in
+    /// every audience stream (trimmed by count and age), an outbox entry and the idempotency key, all
+    /// or nothing. KEYS: last-id, idempotency key, outbox, epoch, streams…
+    /// ARGV: draft JSON, body key prefix, max count, retention ms, idempotency ms (0 = none), outbox grace ms.
+    /// Returns {1, id} when stored, {0, id, body} when the idempotency key was already used.
+    /// </summary>
+    public const string Publish = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        if redis.call('EXISTS', KEYS[4]) == 0 then
+          redis.call('SET', KEYS[4], string.format('%.0f-0', now))
+        end
+        if ARGV[5] ~= '0' then
+          local seen = redis.call('GET', KEYS[2])
+          if seen then
+            return {0, seen, redis.call('GET', ARGV[2] .. seen) or ''}
+          end
+        end
+        local ms, seq = now, 0
+        local last = redis.call('GET', KEYS[1])
+        if last then
+          local dash = string.find(last, '-', 1, true)
+          local lastMs = tonumber(string.sub(last, 1, dash - 1))
+          if lastMs >= now then
+            ms = lastMs
+            seq = tonumber(string.sub(last, dash + 1)) + 1
+          end
+        end
+        local id = string.format('%.0f-%.0f', ms, seq)
+        redis.call('SET', KEYS[1], id)
+        redis.call('SET', ARGV[2] .. id, ARGV[1], 'PX', ARGV[4])
+        local minId = string.format('%.0f', now - tonumber(ARGV[4]))
+        for i = 5, #KEYS do
+          redis.call('XADD', KEYS[i], 'MAXLEN', ARGV[3], id, 'n', '')
+          redis.call('XTRIM', KEYS[i], 'MINID', minId)
+          redis.call('PEXPIRE', KEYS[i], ARGV[4])
+        end
+        redis.call('ZADD', KEYS[3], now + tonumber(ARGV[6]), id)
+        if ARGV[5] ~= '0' then
+          redis.call('SET', KEYS[2], id, 'PX', ARGV[5])
+        end
+        return {1, id}
+        """;
+
+    /// <summary>
+    /// Acknowledge a retained notification once per sub; the acknowledgements live as long as the body.
+    /// KEYS: body, acknowledgements. ARGV: sub, acknowledgement JSON. Returns -1 unknown, 0 already, 1 recorded.
+    /// </summary>
+    public const string Acknowledge = """
+        local ttl = redis.call('PTTL', KEYS[1])
+        if ttl == -2 then
+          return -1
+        end
+        local added = redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
+        if ttl > 0 then
+          redis.call('PEXPIRE', KEYS[2], ttl)
+        end
+        return added
+        """;
+
+    /// <summary>
+    /// Claim outbox entries that are due: each claimed entry is pushed back by the lease, so a
+    /// sweeper that dies while sending leaves it to another. KEYS: outbox. ARGV: max count, lease ms.
+    /// </summary>
+    public const string ClaimOutbox = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
+        for _, id in ipairs(due) do
+          redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), id)
+        end
+        return due
+        """;
+}
