@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Notifications.Server.Api;
 using Notifications.Server.Auth;
 using Notifications.Server.Hub;
@@ -24,34 +23,34 @@ builder.AddNotificationsApi();
 builder.AddHubHealthChecks();
 builder.AddHubTelemetry();
 
-var app = builder.Build();
-
-app.UseForwardedHeaders();
-app.UseHttpLogging();
-app.UseExceptionHandler();
-app.UseStatusCodeProblems();
-app.UseOriginCheck();
-app.UseAuthentication();
-app.UseRateLimiter();
-app.UseAuthorization();
-
-app.MapNotificationHub();
-app.MapNotificationsApi();
-app.MapPresenceApi();
-app.MapDevelopmentTokens();
-app.MapHubHealthChecks();
-app.MapHubMetrics();
-app.MapOpenApi();
-
 try
 {
+    await using var app = builder.Build();
+
+    app.UseForwardedHeaders();
+    app.UseHttpLogging();
+    app.UseExceptionHandler();
+    app.UseStatusCodeProblems();
+    app.UseOriginCheck();
+    app.UseAuthentication();
+    app.UseRateLimiter();
+    app.UseAuthorization();
+
+    app.MapNotificationHub();
+    app.MapNotificationsApi();
+    app.MapPresenceApi();
+    app.MapDevelopmentTokens();
+    app.MapHubHealthChecks();
+    app.MapHubMetrics();
+    app.MapOpenApi();
+
     await app.RunAsync();
     return 0;
 }
-catch (OptionsValidationException invalid)
+catch (Exception invalid) when (StartupFailure.IsBadSetting(invalid))
 {
     // A bad setting is an operator's mistake, not a crash: say which and stop.
-    await Console.Error.WriteLineAsync($"The hub cannot start: {string.Join(" ", invalid.Failures)}");
+    await Console.Error.WriteLineAsync($"The hub cannot start: {StartupFailure.Describe(invalid)}");
     return 78;
 }
 

@@ -125,11 +125,11 @@ public sealed class AuthenticationTests : IAsyncLifetime
     public async Task HubRefusesAConnectionWithoutAValidToken()
     {
         await using var anonymous = _app.CreateHubConnection(token: null);
-        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.StartAsync());
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.StartAsync().WithTimeout());
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
 
         await using var expired = _app.CreateHubConnection(_app.ExpiredToken("screen-1", stores: ["fr-0042"], roles: ["dashboard"]));
-        var expiredRefused = await Assert.ThrowsAsync<HttpRequestException>(() => expired.StartAsync());
+        var expiredRefused = await Assert.ThrowsAsync<HttpRequestException>(() => expired.StartAsync().WithTimeout());
         Assert.Equal(HttpStatusCode.Unauthorized, expiredRefused.StatusCode);
     }
 

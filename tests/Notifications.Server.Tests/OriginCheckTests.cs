@@ -62,7 +62,7 @@ public sealed class OriginCheckTests : IAsyncLifetime
         await using var foreign = _app.CreateHubConnection(token, configure: b => b.Services.Configure<HttpConnectionOptions>(o => o.Headers["Origin"] = "https://evil.example"));
         await using var allowed = _app.CreateHubConnection(token, configure: b => b.Services.Configure<HttpConnectionOptions>(o => o.Headers["Origin"] = "https://dashboards.example"));
 
-        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => foreign.StartAsync());
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => foreign.StartAsync().WithTimeout());
         await allowed.StartAsync().WithTimeout();
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);

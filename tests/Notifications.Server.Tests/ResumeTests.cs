@@ -69,16 +69,33 @@ public sealed class ResumeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WithoutLookBackResumeReturnsOnlyIdsAfterTheCursor()
+    public async Task ALookBackLargerThanTheLimitDoesNotMakeTheClientReload()
     {
-        await UseApp(new() { ["Hub:ResumeLookbackSeconds"] = "0" });
+        await UseApp(new() { ["Hub:MaxResumeNotifications"] = "2" });
+        for (var i = 0; i < 3; i++)
+        {
+            await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        }
+
         var seen = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
         var missed = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
         await using var dashboard = await Connect("screen-1");
 
         var result = await Resume(dashboard.Connection, seen);
 
-        Assert.Equal([missed], result.Notifications.Select(n => n.Id));
+        Assert.True(result.Recovered);
+        Assert.Contains(missed, result.Notifications.Select(n => n.Id));
+    }
+
+    [Fact]
+    public async Task ACursorBeyondEveryIssuedIdSaysNotRecovered()
+    {
+        await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        await using var dashboard = await Connect("screen-1");
+
+        var result = await Resume(dashboard.Connection, "99999999999999-0");
+
+        Assert.False(result.Recovered);
     }
 
     [Fact]
@@ -124,7 +141,7 @@ public sealed class ResumeTests : IAsyncLifetime
         var result = await Resume(dashboard.Connection, seen);
 
         Assert.False(result.Recovered);
-        Assert.Equal(2, result.Notifications.Count);
+        Assert.Equal(2, result.Notifications.Count(n => n.Id != seen));
     }
 
     [Fact]

@@ -71,7 +71,7 @@ internal static class PublishRequestValidator
         {
             Add("ttlSeconds", "give either expiresAt or ttlSeconds, not both.");
         }
-        else if (request.ExpiresAt is { } expiresAt && expiresAt.ToUniversalTime() <= now)
+        else if (request.ExpiresAt is { } expiresAt && AsUtc(expiresAt) <= now)
         {
             Add("expiresAt", "expiresAt must be in the future.");
         }
@@ -105,7 +105,7 @@ internal static class PublishRequestValidator
             Roles = Distinct(request.Target.Roles),
         },
         RequiresAck = request.RequiresAck,
-        ExpiresAt = request.ExpiresAt?.ToUniversalTime(),
+        ExpiresAt = request.ExpiresAt is { } expiresAt ? AsUtc(expiresAt) : null,
         TimeToLive = request.TtlSeconds is { } ttl ? TimeSpan.FromSeconds(ttl) : null,
     };
 
@@ -144,6 +144,10 @@ internal static class PublishRequestValidator
             add("target", "target must name at least one store, region, user or role, or set all: true.");
         }
     }
+
+    // A time without an offset is taken as UTC, never as this server's local time.
+    private static DateTime AsUtc(DateTime value) =>
+        value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Utc) : value.ToUniversalTime();
 
     private static string[] Distinct(IReadOnlyList<string>? values) =>
         values is null ? [] : values.Distinct(StringComparer.Ordinal).ToArray();

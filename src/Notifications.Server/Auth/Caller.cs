@@ -8,6 +8,9 @@ public sealed record Caller(string Sub, IReadOnlyList<string> Stores, IReadOnlyL
 {
     public bool IsAdmin => Roles.Contains(HubRoles.Admin, StringComparer.Ordinal);
 
+    /// <summary>A store screen: only these make a store known for pending acknowledgements.</summary>
+    public bool IsDashboard => Roles.Contains(HubRoles.Dashboard, StringComparer.Ordinal) && Stores.Count > 0;
+
     /// <summary>The audiences this caller's connections join: never chosen by the client.</summary>
     public IReadOnlyList<string> Audiences
     {

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.Options;
 using Notifications.Server.Hub;
 
 namespace Notifications.Server.Auth;
@@ -9,9 +11,9 @@ public static class OriginCheckExtensions
     /// <summary>CORS for the origins in Hub:AllowedOrigins, with credentials, as SignalR's negotiate needs.</summary>
     public static WebApplicationBuilder AddOriginCheck(this WebApplicationBuilder builder)
     {
-        var origins = builder.Configuration.GetSection($"{NotificationHubOptions.SectionName}:{nameof(NotificationHubOptions.AllowedOrigins)}").Get<string[]>() ?? [];
-        builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
-            .WithOrigins(origins)
+        builder.Services.AddCors();
+        builder.Services.AddOptions<CorsOptions>().Configure<IOptions<NotificationHubOptions>>((cors, hub) => cors.AddPolicy(CorsPolicy, policy => policy
+            .WithOrigins(hub.Value.AllowedOrigins)
             .AllowAnyHeader()
             .AllowAnyMethod()
             .AllowCredentials()

@@ -12,7 +12,7 @@ namespace Notifications.Server.Delivery;
 /// </summary>
 public sealed class NotificationFanout(IHubContext<NotificationHub, INotificationClient> hub, LocalConnections connections, HubMetrics metrics)
 {
-    public async Task SendAsync(Notification notification, IReadOnlyList<string> audiences, CancellationToken cancellationToken)
+    public async Task SendAsync(Notification notification, IReadOnlyList<string> audiences)
     {
         ArgumentNullException.ThrowIfNull(notification);
         await hub.Clients.Groups(audiences).Notification(notification);

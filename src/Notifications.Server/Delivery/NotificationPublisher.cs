@@ -40,24 +40,50 @@ public sealed partial class NotificationPublisher(
             return result;
         }
 
-        // The notification is stored and in the outbox: from here on a failure to send is repaired by
-        // the outbox sweep (and by Resume), not reported to the publisher, whose request succeeded.
-        // The send must not depend on the publishing request staying open either.
+        // A group send completes when every member's socket has taken the message: one stalled screen
+        // must not hold the publisher's 202 for long. The send goes on, and the notification is stored.
+        var sending = SendAsync(result.Notification, audiences);
         try
         {
-            await fanout.SendAsync(result.Notification, audiences, CancellationToken.None);
-            await outbox.CompleteAsync(result.Notification.Id, CancellationToken.None);
+            await sending.WaitAsync(SendWait, cancellationToken);
         }
-        catch (Exception e) when (e is StoreUnavailableException or StackExchange.Redis.RedisException)
+        catch (TimeoutException)
         {
-            LogSendDeferred(logger, e, result.Notification.Id);
+            LogSlowSend(logger, result.Notification.Id, SendWait.TotalMilliseconds);
         }
 
         return result;
     }
 
+    internal static TimeSpan SendWait { get; } = TimeSpan.FromSeconds(1);
+
+    // From here on a failure to send is repaired by the outbox sweep (and by Resume), not reported to
+    // the publisher, whose request succeeded; so it is logged here, never thrown.
+    private async Task SendAsync(Notification notification, IReadOnlyList<string> audiences)
+    {
+        try
+        {
+            await fanout.SendAsync(notification, audiences);
+            await outbox.CompleteAsync(notification.Id, CancellationToken.None);
+        }
+        catch (Exception e) when (e is StoreUnavailableException or StackExchange.Redis.RedisException)
+        {
+            LogSendDeferred(logger, e, notification.Id);
+        }
+        catch (Exception e)
+        {
+            LogSendFailed(logger, e, notification.Id);
+        }
+    }
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Published {NotificationId} ({Type}, {Severity}) to {AudienceCount} audiences for {Publisher}")]
     private static partial void LogPublished(ILogger logger, string notificationId, string type, string severity, int audienceCount, string publisher);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Sending {NotificationId} takes over {WaitMilliseconds} ms (a slow connection); answered the publisher, the send goes on")]
+    private static partial void LogSlowSend(ILogger logger, string notificationId, double waitMilliseconds);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Sending {NotificationId} failed; clients get it from Resume")]
+    private static partial void LogSendFailed(ILogger logger, Exception exception, string notificationId);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Stored {NotificationId} but could not send it now; the outbox sweep will")]
     private static partial void LogSendDeferred(ILogger logger, Exception exception, string notificationId);

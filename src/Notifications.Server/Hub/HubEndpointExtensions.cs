@@ -2,6 +2,7 @@ using MessagePack;
 using MessagePack.Resolvers;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using Notifications.Server.Acknowledgements;
 using Notifications.Server.Delivery;
 using Notifications.Server.Operations;
@@ -21,13 +22,16 @@ public static class HubEndpointExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        var hub = builder.Configuration.GetSection(NotificationHubOptions.SectionName).Get<NotificationHubOptions>() ?? new NotificationHubOptions();
+        builder.Services.AddOptions<HubOptions>().Configure<IOptions<NotificationHubOptions>>((signalR, settings) =>
+        {
+            var hub = settings.Value;
+            signalR.KeepAliveInterval = TimeSpan.FromSeconds(hub.KeepAliveSeconds);
+            signalR.ClientTimeoutInterval = TimeSpan.FromSeconds(hub.ClientTimeoutSeconds);
+            signalR.HandshakeTimeout = TimeSpan.FromSeconds(hub.HandshakeTimeoutSeconds);
+            signalR.MaximumReceiveMessageSize = hub.MaximumReceiveMessageBytes;
+        });
         builder.Services.AddSignalR(signalR =>
             {
-                signalR.KeepAliveInterval = TimeSpan.FromSeconds(hub.KeepAliveSeconds);
-                signalR.ClientTimeoutInterval = TimeSpan.FromSeconds(hub.ClientTimeoutSeconds);
-                signalR.HandshakeTimeout = TimeSpan.FromSeconds(hub.HandshakeTimeoutSeconds);
-                signalR.MaximumReceiveMessageSize = hub.MaximumReceiveMessageBytes;
                 signalR.EnableDetailedErrors = false;
                 signalR.AddFilter<StoreUnavailableHubFilter>();
             })
@@ -59,7 +63,8 @@ public static class HubEndpointExtensions
         {
             // WebSockets first; server-sent events and long polling stay for proxies that block upgrades.
             connection.Transports = HttpTransportType.WebSockets | HttpTransportType.ServerSentEvents | HttpTransportType.LongPolling;
-            connection.CloseOnAuthenticationExpiration = false;
+            // A screen whose token expires is disconnected; its client reconnects with a fresh token.
+            connection.CloseOnAuthenticationExpiration = true;
         });
     }
 }

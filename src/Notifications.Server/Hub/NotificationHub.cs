@@ -37,16 +37,23 @@ public sealed partial class NotificationHub(
         }
 
         connections.Add(Context.ConnectionId, caller);
-        await directory.RecordConnectionAsync(caller.Stores, caller.Regions, Context.ConnectionAborted);
+        if (caller.IsDashboard)
+        {
+            await directory.RecordConnectionAsync(caller.Stores, caller.Regions, Context.ConnectionAborted);
+        }
         LogConnected(logger, Context.ConnectionId, caller.Sub, caller.Stores.Count, caller.Audiences.Count);
     }
 
-    public override Task OnDisconnectedAsync(Exception? exception)
+    public override async Task OnDisconnectedAsync(Exception? exception)
     {
         connections.Remove(Context.ConnectionId);
-        var sub = Context.Items.TryGetValue(CallerKey, out var item) && item is Caller caller ? caller.Sub : null;
-        LogDisconnected(logger, Context.ConnectionId, sub, exception?.Message ?? "closed by the client");
-        return Task.CompletedTask;
+        var caller = Context.Items.TryGetValue(CallerKey, out var item) ? item as Caller : null;
+        LogDisconnected(logger, Context.ConnectionId, caller?.Sub, exception?.Message ?? "closed by the client");
+        if (caller is { IsDashboard: true })
+        {
+            // A store stays known for a while after its last connection ends, not after it began.
+            await directory.RecordConnectionAsync(caller.Stores, caller.Regions, CancellationToken.None);
+        }
     }
 
     /// <summary>
@@ -69,15 +76,24 @@ public sealed partial class NotificationHub(
         }
 
         var settings = options.Value;
-        var lookbackStart = settings.ResumeLookbackSeconds == 0
-            ? after
-            : new NotificationId(Math.Max(0, after.Milliseconds - (settings.ResumeLookbackSeconds * 1000L)), 0);
-        var read = await store.ReadAsync(caller.Audiences, lookbackStart, settings.MaxResumeNotifications, cancellationToken);
+        var limit = settings.MaxResumeNotifications;
+
+        // What may have arrived out of id order before the cursor, then everything after it. Only the
+        // second read decides whether the client is told to reload.
+        var lookbackStart = new NotificationId(Math.Max(0, after.Milliseconds - (settings.ResumeLookbackSeconds * 1000L)), 0);
+        var lookback = await store.ReadAsync(caller.Audiences, lookbackStart, limit, cancellationToken);
+        var read = await store.ReadAsync(caller.Audiences, after, limit, cancellationToken);
         var lastId = await store.GetLastIdAsync(cancellationToken);
 
         var now = time.GetUtcNow().UtcDateTime;
-        var missed = read.Items.Where(n => n.ExpiresAt is null || n.ExpiresAt > now).ToList();
-        var recovered = after >= read.Horizon && !read.HasMore;
+        var missed = lookback.Items
+            .TakeWhile(n => NotificationId.TryParse(n.Id, out var id) && id <= after)
+            .Concat(read.Items)
+            .Where(n => n.ExpiresAt is null || n.ExpiresAt > now)
+            .ToList();
+
+        // A cursor beyond every id issued comes from another data set (a store that was lost): it proves nothing.
+        var recovered = after >= read.Horizon && !read.HasMore && lastId is { } issued && after <= issued;
         metrics.Replayed(missed.Count);
         LogResumed(logger, Context.ConnectionId, afterId, missed.Count, recovered);
         return new ResumeResult { Notifications = missed, Recovered = recovered, LastId = lastId?.ToString() };

@@ -32,7 +32,7 @@ public sealed class NotificationHubOptions : IValidatableObject
     public int MaximumReceiveMessageBytes { get; set; } = 32 * 1024;
 
     /// <summary>How far before <c>afterId</c> Resume also looks, for notifications that arrived out of id order.</summary>
-    [Range(0, 3600)]
+    [Range(1, 3600)]
     public int ResumeLookbackSeconds { get; set; } = 30;
 
     /// <summary>At most this many notifications in one Resume; beyond it the client is told to reload.</summary>

@@ -1,4 +1,6 @@
+using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace Notifications.Server.Operations;
 
@@ -6,16 +8,25 @@ public static class ForwardedHeadersExtensions
 {
     /// <summary>
     /// Honours X-Forwarded-For/-Proto/-Host from the proxy in front (loopback by default, more in
-    /// ForwardedHeaders:KnownProxies), so same-origin checks and logs see what the browser saw.
+    /// ForwardedHeaders:KnownProxies and KnownNetworks), so same-origin checks and logs see what the browser saw.
     /// </summary>
     public static WebApplicationBuilder AddProxySupport(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        builder.Services.AddOptions<ProxyOptions>()
+            .BindConfiguration(ProxyOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxies) =>
         {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
-            foreach (var proxy in builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            foreach (var proxy in proxies.Value.KnownProxies)
             {
-                options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+
+            foreach (var network in proxies.Value.KnownNetworks)
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
             }
         });
         return builder;

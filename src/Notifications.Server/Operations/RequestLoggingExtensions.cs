@@ -10,7 +10,8 @@ public static class RequestLoggingExtensions
     /// </summary>
     public static WebApplicationBuilder AddRedactedRequestLogging(this WebApplicationBuilder builder)
     {
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        // Warning and above stay: the same category reports application startup errors.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Services.AddHttpLogging(logging =>
         {
             logging.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath

@@ -44,7 +44,7 @@ internal sealed partial class OutboxSweeper(
             due = await outbox.ClaimDueAsync(BatchSize, cancellationToken);
             foreach (var notification in due)
             {
-                await fanout.SendAsync(notification, Audience.Of(notification.Target), cancellationToken);
+                await fanout.SendAsync(notification, Audience.Of(notification.Target));
                 await outbox.CompleteAsync(notification.Id, cancellationToken);
                 LogSwept(logger, notification.Id);
             }

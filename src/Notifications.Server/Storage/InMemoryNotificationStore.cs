@@ -25,6 +25,9 @@ internal sealed class InMemoryNotificationStore : INotificationStore
     private NotificationId _last;
     private bool _issuedAny;
 
+    // Entries dropped by the count limit before their age: still queued in _byAge until compacted.
+    private int _deadInAgeQueue;
+
     public InMemoryNotificationStore(IOptions<RetentionOptions> retention, TimeProvider time)
     {
         _retention = retention.Value;
@@ -37,9 +40,9 @@ internal sealed class InMemoryNotificationStore : INotificationStore
     {
         ArgumentNullException.ThrowIfNull(draft);
         ArgumentNullException.ThrowIfNull(audiences);
-        var now = _time.GetUtcNow();
         lock (_gate)
         {
+            var now = _time.GetUtcNow();
             TrimExpired(now);
             if (idempotencyKey is not null && _idempotency.TryGetValue(idempotencyKey, out var seen))
             {
@@ -65,7 +68,10 @@ internal sealed class InMemoryNotificationStore : INotificationStore
                 entry.References++;
                 while (stream.Count > _retention.MaxCountPerAudience)
                 {
-                    Release(stream.RemoveOldest());
+                    if (Release(stream.RemoveOldest()))
+                    {
+                        _deadInAgeQueue++;
+                    }
                 }
             }
 
@@ -164,6 +170,7 @@ internal sealed class InMemoryNotificationStore : INotificationStore
             _ageHorizon = entry.Id;
             if (entry.References == 0)
             {
+                _deadInAgeQueue--;
                 continue;
             }
 
@@ -181,6 +188,15 @@ internal sealed class InMemoryNotificationStore : INotificationStore
             }
         }
 
+        // Keep the age queue proportional to what is retained, not to the publish rate times the maximum age.
+        if (_deadInAgeQueue > 1024 && _deadInAgeQueue * 2 > _byAge.Count)
+        {
+            var live = _byAge.Where(e => e.References > 0).ToList();
+            _byAge.Clear();
+            live.ForEach(_byAge.Enqueue);
+            _deadInAgeQueue = 0;
+        }
+
         while (_idempotencyByAge.TryPeek(out var record) && record.ExpiresAt <= now)
         {
             _idempotencyByAge.Dequeue();
@@ -188,12 +204,28 @@ internal sealed class InMemoryNotificationStore : INotificationStore
         }
     }
 
-    private void Release(Entry entry)
+    /// <summary>How many notifications this store holds in all (for the memory tests).</summary>
+    internal int RetainedCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _byAge.Count + _byId.Count + _streams.Values.Sum(s => s.Count);
+            }
+        }
+    }
+
+    /// <summary>Drops one reference; true when it was the last and the entry is gone.</summary>
+    private bool Release(Entry entry)
     {
         if (--entry.References == 0)
         {
             _byId.Remove(entry.Id);
+            return true;
         }
+
+        return false;
     }
 
     private sealed class Entry(NotificationId id, Notification notification, string[] audiences)

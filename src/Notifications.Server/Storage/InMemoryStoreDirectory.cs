@@ -17,7 +17,9 @@ internal sealed class InMemoryStoreDirectory(IOptions<RetentionOptions> retentio
         {
             foreach (var store in stores)
             {
-                _stores[store] = new KnownStore([.. regions], now);
+                // A token does not say which of its stores is in which of its regions: keep every region seen.
+                var known = _stores.TryGetValue(store, out var seen) ? seen.Regions.Union(regions, StringComparer.Ordinal) : regions;
+                _stores[store] = new KnownStore([.. known], now);
             }
         }
 

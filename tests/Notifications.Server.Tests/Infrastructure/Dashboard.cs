@@ -59,17 +59,20 @@ internal sealed class Dashboard : IAsyncDisposable
         var connection = app.CreateHubConnection(token, tokenInQuery, via: via, configure: reconnect
             ? b => b.WithAutomaticReconnect(new ImmediateRetryPolicy())
             : null);
+        return await StartAsync(connection, cursor);
+    }
+
+    /// <summary>Starts a screen on any hub connection; it resumes after every automatic reconnect.</summary>
+    public static async Task<Dashboard> StartAsync(HubConnection connection, string? cursor = null)
+    {
         var dashboard = Wrap(connection);
         if (NotificationId.TryParse(cursor, out var start))
         {
             dashboard._cursor = start;
         }
-        if (reconnect)
-        {
-            connection.Reconnected += _ => dashboard.ResumeAsync();
-        }
 
-        await connection.StartAsync().WithTimeout();
+        connection.Reconnected += _ => dashboard.ResumeAsync();
+        await connection.StartAsync().WithTimeout(TimeSpan.FromSeconds(30));
         await dashboard.ResumeAsync();
         return dashboard;
     }

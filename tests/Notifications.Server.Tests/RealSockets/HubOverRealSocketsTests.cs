@@ -117,7 +117,7 @@ public sealed class HubOverRealSocketsTests : IAsyncLifetime
         }
 
         await using var refused = app.CreateHubConnection(expiredToken, tokenInQuery: true);
-        await Assert.ThrowsAsync<HttpRequestException>(() => refused.StartAsync());
+        await Assert.ThrowsAsync<HttpRequestException>(() => refused.StartAsync().WithTimeout());
         using var rejected = await admin.PostAsync("/api/notifications", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
 
         var logs = app.Logs.Entries;

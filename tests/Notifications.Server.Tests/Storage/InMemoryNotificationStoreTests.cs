@@ -1,10 +1,47 @@
 using Microsoft.Extensions.Options;
+using Notifications.Server.Contract;
 using Notifications.Server.Storage;
 
 namespace Notifications.Server.Tests.Storage;
 
 public sealed class InMemoryNotificationStoreTests : NotificationStoreContract
 {
-    protected override INotificationStore CreateStore(RetentionOptions retention) =>
+    [Fact]
+    public async Task MemoryStaysFlatUnderASteadyStreamToOneAudience()
+    {
+        var store = new InMemoryNotificationStore(Options.Create(Keep(count: 100)), Time);
+
+        // 100 a second for 200 s into one audience: the count limit, not the ten-minute age, bounds it.
+        var sizes = new List<int>();
+        for (var i = 0; i < 20_000; i++)
+        {
+            await store.AppendAsync(Draft(), ["store:a"], null, CancellationToken.None);
+            Time.Advance(TimeSpan.FromMilliseconds(10));
+            if (i % 5_000 == 4_999)
+            {
+                sizes.Add(store.RetainedCount);
+            }
+        }
+
+        Assert.All(sizes, size => Assert.InRange(size, 200, 3_000));
+        Assert.Equal(100, (await store.ReadAsync(["store:a"], NotificationId.Zero, 1_000, CancellationToken.None)).Items.Count);
+    }
+
+    [Fact]
+    public async Task MemoryStaysFlatWhenEveryNotificationGoesToANewAudience()
+    {
+        var store = new InMemoryNotificationStore(Options.Create(Keep(count: 1_000)), Time);
+
+        // One a second to a new user each time: only the age limit can trim these.
+        for (var i = 0; i < 3_000; i++)
+        {
+            await store.AppendAsync(Draft(), [$"user:u-{i}"], null, CancellationToken.None);
+            Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.InRange(store.RetainedCount, 3 * 590, 3 * 601); // ten minutes at one a second, counted in three indexes
+    }
+
+    private protected override INotificationStore CreateStore(RetentionOptions retention) =>
         new InMemoryNotificationStore(Options.Create(retention), Time);
 }

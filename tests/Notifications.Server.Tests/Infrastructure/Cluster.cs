@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Options;
+using Notifications.Server.Auth;
+
+namespace Notifications.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A real cluster from <c>scripts/cluster.sh</c>: redis-server, hub nodes as their own processes and
+/// nginx, on 127.0.0.1, in a folder of its own. Stopped (by the PIDs the script recorded) on dispose.
+/// </summary>
+internal sealed class Cluster : IAsyncDisposable
+{
+    private readonly string _dir;
+    private readonly Dictionary<string, string> _environment;
+    private Dictionary<string, string> _state = [];
+
+    private Cluster(string dir, Dictionary<string, string> environment)
+    {
+        _dir = dir;
+        _environment = environment;
+    }
+
+    public int NodeCount => int.Parse(_state["NODE_COUNT"], System.Globalization.CultureInfo.InvariantCulture);
+
+    public Uri Nginx => new($"http://127.0.0.1:{_state["NGINX_PORT"]}/");
+
+    public int RedisPort => int.Parse(_state["REDIS_PORT"], System.Globalization.CultureInfo.InvariantCulture);
+
+    public string Directory => _dir;
+
+    public Uri Node(int index) => new($"http://127.0.0.1:{_state[$"NODE_{index}_PORT"]}/");
+
+    public static async Task<Cluster> StartAsync(int nodes = 3, IDictionary<string, string>? environment = null)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "hub-cluster-" + Guid.NewGuid().ToString("N")[..10]);
+        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+            ["Auth__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
+            ["Logging__LogLevel__Default"] = "Information",
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+            ["RateLimiting__Burst"] = "100000",
+            ["RateLimiting__PermitsPerSecond"] = "100000",
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            env[key] = value;
+        }
+
+        var cluster = new Cluster(dir, env);
+        await cluster.RunScriptAsync("up", "--nodes", nodes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dll", ServerProcess.DllPath);
+        cluster.Load();
+        return cluster;
+    }
+
+    /// <summary>SIGKILL: the node dies without closing anything, as on a power cut.</summary>
+    public Task KillNodeAsync(int index) => RunScriptAsync("kill-node", index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public Task StopRedisAsync() => RunScriptAsync("stop-redis");
+
+    public async Task StartRedisAsync()
+    {
+        await RunScriptAsync("start-redis");
+        Load();
+    }
+
+    public string Token(string sub, string[]? stores = null, string[]? regions = null, string[]? roles = null) =>
+        new TokenIssuer(Options.Create(new AuthOptions { SigningKey = _environment["Auth__SigningKey"] }), TimeProvider.System)
+            .Mint(new TokenRequest { Sub = sub, Stores = stores ?? [], Regions = regions ?? [], Roles = roles ?? [] });
+
+    public string AdminToken() => Token("admin-" + Guid.NewGuid().ToString("N")[..6], roles: ["admin"]);
+
+    public static HttpClient Client(Uri baseAddress, string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public static HubConnection Connection(Uri baseAddress, string token, HttpTransportType transport = HttpTransportType.WebSockets, bool reconnect = true)
+    {
+        var builder = new HubConnectionBuilder()
+            .WithUrl(new Uri(baseAddress, Hub.HubEndpointExtensions.HubPath), options =>
+            {
+                options.Transports = transport;
+                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            });
+        if (reconnect)
+        {
+            builder.WithAutomaticReconnect(new SteadyRetryPolicy());
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>The tail of a process's log, for failure messages.</summary>
+    public string Log(string name)
+    {
+        var path = Path.Combine(_dir, name);
+        return File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(40)) : $"(no {name})";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await RunScriptAsync("down");
+        System.IO.Directory.Delete(_dir, recursive: true);
+    }
+
+    private void Load() =>
+        _state = File.ReadAllLines(Path.Combine(_dir, "cluster.env"))
+            .Select(line => line.Split('=', 2))
+            .Where(parts => parts.Length == 2)
+            .ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
+
+    private async Task RunScriptAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(RepositoryRoot, "scripts", "cluster.sh"));
+        foreach (var argument in arguments.Append("--dir").Append(_dir))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in _environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(deadline.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"cluster.sh {string.Join(' ', arguments)} failed ({process.ExitCode}): {await output} {await error}");
+        }
+    }
+
+    private static string RepositoryRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Notifications.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("The tests run outside the repository.");
+        }
+    }
+
+    private sealed class SteadyRetryPolicy : IRetryPolicy
+    {
+        public TimeSpan? NextRetryDelay(RetryContext retryContext) =>
+            retryContext.ElapsedTime < TimeSpan.FromSeconds(60) ? TimeSpan.FromMilliseconds(200 + Random.Shared.Next(300)) : null;
+    }
+}
