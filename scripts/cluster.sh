@@ -142,9 +142,11 @@ case "$command" in
     ;;
   down)
     load
-    stop_pid "${NGINX_PID:-}" QUIT
-    for i in $(seq 1 "${NODE_COUNT:-0}"); do pid_var="NODE_${i}_PID"; stop_pid "${!pid_var:-}" TERM; done
-    stop_pid "${REDIS_PID:-}" TERM
+    # Everything is asked to stop at once, then waited for (and killed if it lingers).
+    pids="${NGINX_PID:-} ${REDIS_PID:-}"
+    for i in $(seq 1 "${NODE_COUNT:-0}"); do pid_var="NODE_${i}_PID"; pids+=" ${!pid_var:-}"; done
+    for pid in $pids; do stop_pid "$pid" TERM & done
+    wait
     rm -f "$state"
     ;;
   kill-node|stop-node)

@@ -11,7 +11,7 @@ public sealed class LocalConnections
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Caller> _callers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _audienceCounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _members = new(StringComparer.Ordinal);
 
     public int Count
     {
@@ -36,7 +36,12 @@ public sealed class LocalConnections
 
             foreach (var audience in caller.Audiences)
             {
-                _audienceCounts[audience] = _audienceCounts.GetValueOrDefault(audience) + 1;
+                if (!_members.TryGetValue(audience, out var members))
+                {
+                    _members[audience] = members = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                members.Add(connectionId);
             }
         }
     }
@@ -52,14 +57,11 @@ public sealed class LocalConnections
 
             foreach (var audience in caller.Audiences)
             {
-                var left = _audienceCounts[audience] - 1;
-                if (left == 0)
+                var members = _members[audience];
+                members.Remove(connectionId);
+                if (members.Count == 0)
                 {
-                    _audienceCounts.Remove(audience);
-                }
-                else
-                {
-                    _audienceCounts[audience] = left;
+                    _members.Remove(audience);
                 }
             }
         }
@@ -71,7 +73,20 @@ public sealed class LocalConnections
         ArgumentNullException.ThrowIfNull(audiences);
         lock (_gate)
         {
-            return audiences.Sum(a => _audienceCounts.GetValueOrDefault(a));
+            return audiences.Sum(a => _members.TryGetValue(a, out var members) ? members.Count : 0);
+        }
+    }
+
+    /// <summary>This node's connections in any of these audiences, each once.</summary>
+    public IReadOnlyList<string> ConnectionsIn(IEnumerable<string> audiences)
+    {
+        ArgumentNullException.ThrowIfNull(audiences);
+        lock (_gate)
+        {
+            return audiences
+                .SelectMany(a => _members.TryGetValue(a, out var members) ? members : [])
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
         }
     }
 
@@ -90,5 +105,5 @@ public sealed class LocalConnections
     }
 
     private SortedDictionary<string, int> Strip(string prefix) =>
-        new(_audienceCounts.Where(a => a.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(a => a.Key[prefix.Length..], a => a.Value), StringComparer.Ordinal);
+        new(_members.Where(a => a.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(a => a.Key[prefix.Length..], a => a.Value.Count), StringComparer.Ordinal);
 }

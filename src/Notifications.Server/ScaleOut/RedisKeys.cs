@@ -20,6 +20,9 @@ public sealed class RedisKeys(string prefix)
 
     public RedisKey Acknowledgements(string id) => Prefix + "acks:" + id;
 
+    /// <summary>Every notification in publish order, whatever its audiences: what a node reads to repair a backplane gap.</summary>
+    public RedisKey Log => Prefix + "log";
+
     public RedisKey Stream(string audience) => Prefix + "s:" + audience;
 
     public RedisKey Idempotency(string scopedKey) => Prefix + "idem:" + scopedKey;

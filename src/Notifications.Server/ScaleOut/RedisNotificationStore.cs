@@ -27,6 +27,7 @@ internal sealed class RedisNotificationStore(RedisConnection redis, IOptions<Ret
             idempotencyKey is null ? _keys.Prefix + "no-idempotency-key" : _keys.Idempotency(idempotencyKey),
             _keys.Outbox,
             _keys.Epoch,
+            _keys.Log,
         };
         redisKeys.AddRange(audiences.Distinct(StringComparer.Ordinal).Select(_keys.Stream));
         var draftJson = JsonSerializer.Serialize(draft, Json);
@@ -117,6 +118,21 @@ internal sealed class RedisNotificationStore(RedisConnection redis, IOptions<Ret
             return new StreamRead(items, hasMore, horizon);
         });
     }
+
+    /// <summary>Notifications of every audience after <paramref name="after"/>, oldest first (the publish log).</summary>
+    internal Task<IReadOnlyList<Notification>> ReadLogAsync(NotificationId after, int limit) =>
+        redis.RunAsync<IReadOnlyList<Notification>>(async db =>
+        {
+            var entries = (RedisResult[])(await db.ExecuteAsync("XRANGE", _keys.Log, "(" + after, "+", "COUNT", limit))!;
+            var ids = entries.Select(e => Parse((string)((RedisResult[])e!)[0]!)).ToList();
+            if (ids.Count == 0)
+            {
+                return [];
+            }
+
+            var bodies = await db.StringGetAsync([.. ids.Select(id => _keys.Body(id.ToString()))]);
+            return ids.Zip(bodies).Where(p => !p.Second.IsNullOrEmpty).Select(p => ToNotification(p.First, p.Second!)).ToList();
+        });
 
     public Task<NotificationId?> GetLastIdAsync(CancellationToken cancellationToken) =>
         redis.RunAsync(async db =>

@@ -6,7 +6,7 @@ internal static class RedisScripts
     /// <summary>
     /// Publish: the next id (from Redis's clock, so all nodes share one order), the body, an entry in
     /// every audience stream (trimmed by count and age), an outbox entry and the idempotency key, all
-    /// or nothing. KEYS: last-id, idempotency key, outbox, epoch, streams…
+    /// or nothing. KEYS: last-id, idempotency key, outbox, epoch, log, streams…
     /// ARGV: draft JSON, body key prefix, max count, retention ms, idempotency ms (0 = none), outbox grace ms.
     /// Returns {1, id} when stored, {0, id, body} when the idempotency key was already used.
     /// </summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using RedisHubOptions = Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Notifications.Server.Delivery;
 using Notifications.Server.Presence;
@@ -33,14 +34,19 @@ public static class ScaleOutExtensions
             backplane.Configuration.ChannelPrefix = RedisChannel.Literal(settings.ChannelPrefix);
         });
 
+        builder.Services.AddSingleton<BackplaneMonitor>();
+        builder.Services.AddHostedService<BackplaneRepair>();
+        builder.Services.AddOptions<RedisHubOptions>().Configure<BackplaneMonitor>((backplane, monitor) =>
+            backplane.ConnectionFactory = log => monitor.ConnectAsync(backplane.Configuration, log));
         builder.Services.AddSingleton<RedisConnection>();
-        builder.Services.Replace(ServiceDescriptor.Singleton<INotificationStore>(services => new RedisNotificationStore(
+        builder.Services.AddSingleton(services => new RedisNotificationStore(
             services.GetRequiredService<RedisConnection>(),
             services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RetentionOptions>>(),
             services.GetRequiredService<TimeProvider>())
         {
             OutboxGrace = TimeSpan.FromSeconds(settings.OutboxGraceSeconds),
-        }));
+        });
+        builder.Services.Replace(ServiceDescriptor.Singleton<INotificationStore>(services => services.GetRequiredService<RedisNotificationStore>()));
         builder.Services.Replace(ServiceDescriptor.Singleton<IStoreDirectory, RedisStoreDirectory>());
         builder.Services.Replace(ServiceDescriptor.Singleton<IPresenceStore, RedisPresenceStore>());
         builder.Services.Replace(ServiceDescriptor.Singleton<IDeliveryOutbox, RedisDeliveryOutbox>());

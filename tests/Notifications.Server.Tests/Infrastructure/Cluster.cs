@@ -109,7 +109,10 @@ internal sealed class Cluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await RunScriptAsync("down");
-        System.IO.Directory.Delete(_dir, recursive: true);
+        if (Environment.GetEnvironmentVariable("HUB_TEST_KEEP_CLUSTER") is null)
+        {
+            System.IO.Directory.Delete(_dir, recursive: true);
+        }
     }
 
     private void Load() =>

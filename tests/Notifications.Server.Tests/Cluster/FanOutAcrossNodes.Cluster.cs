@@ -1,0 +1,163 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Notifications.Server.Tests.Infrastructure;
+
+namespace Notifications.Server.Tests.Cluster;
+
+/// <summary>Three nodes, Redis and nginx as real processes behave as one hub.</summary>
+public sealed class FanOutAcrossNodes(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private readonly Infrastructure.Cluster _cluster = fixture.Cluster;
+
+    // Tests share the cluster, so each one talks to stores of its own.
+    private readonly string _store = "fr-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string _otherStore = "fr-" + Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task APublishToNodeOneReachesClientsOnNodesTwoAndThreeDirectlyAndThroughNginx()
+    {
+        var token = _cluster.Token("screen-1", stores: [_store], roles: ["dashboard"]);
+        await using var onTwo = await Dashboard.StartAsync(Infrastructure.Cluster.Connection(_cluster.Node(2), token));
+        await using var onThree = await Dashboard.StartAsync(Infrastructure.Cluster.Connection(_cluster.Node(3), token));
+        var viaNginx = new List<Dashboard>();
+        for (var i = 0; i < 4; i++)
+        {
+            viaNginx.Add(await Dashboard.StartAsync(Infrastructure.Cluster.Connection(_cluster.Nginx, token)));
+        }
+
+        using var admin = Infrastructure.Cluster.Client(_cluster.Node(1), _cluster.AdminToken());
+        var id = await Publishing.PublishAsync(admin, Publishing.ToStores(_store));
+
+        await onTwo.WaitForAsync(id);
+        await onThree.WaitForAsync(id);
+        foreach (var screen in viaNginx)
+        {
+            await screen.WaitForAsync(id);
+            await screen.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ResumeOnAnotherNodeReturnsWhatWasPublishedElsewhere()
+    {
+        using var admin = Infrastructure.Cluster.Client(_cluster.Node(1), _cluster.AdminToken());
+        var seen = await Publishing.PublishAsync(admin, Publishing.ToStores(_store));
+        var missed = await Publishing.PublishAsync(admin, Publishing.ToStores(_store));
+        using var otherNode = Infrastructure.Cluster.Client(_cluster.Node(3), _cluster.AdminToken());
+        var fromThree = await Publishing.PublishAsync(otherNode, Publishing.ToStores(_store));
+
+        await using var screen = await Dashboard.StartAsync(
+            Infrastructure.Cluster.Connection(_cluster.Node(2), _cluster.Token("screen-1", stores: [_store], roles: ["dashboard"])),
+            cursor: seen);
+
+        Assert.True(screen.LastRecovered);
+        Assert.Equal([seen, missed, fromThree], screen.Shown.Select(n => n.Id));
+    }
+
+    [Fact]
+    public async Task IdempotencyAndAcknowledgementsHoldAcrossNodes()
+    {
+        using var one = Infrastructure.Cluster.Client(_cluster.Node(1), _cluster.AdminToken());
+        var first = await Publishing.PublishAsync(one, Publishing.ToStores(_store, _otherStore), idempotencyKey: "recall-42");
+        using var again = await Publishing.PostAsync(Infrastructure.Cluster.Client(_cluster.Node(2), one.DefaultRequestHeaders.Authorization!.Parameter), Publishing.ToStores(_store), idempotencyKey: "recall-42");
+        Assert.Equal(first, (await again.ReadJsonAsync()).GetProperty("id").GetString());
+
+        await using var screen = await Dashboard.StartAsync(Infrastructure.Cluster.Connection(_cluster.Node(3), _cluster.Token("screen-42", stores: [_store], regions: ["idf"], roles: ["dashboard"])), cursor: "1-0");
+        await screen.WaitForAsync(first);
+        await screen.Connection.InvokeAsync("Acknowledge", first).WithTimeout();
+
+        using var two = Infrastructure.Cluster.Client(_cluster.Node(2), _cluster.AdminToken());
+        var status = await (await two.GetAsync($"/api/notifications/{first}")).ReadJsonAsync();
+        Assert.Equal("screen-42", status.GetProperty("acknowledgements")[0].GetProperty("sub").GetString());
+        Assert.Equal([_otherStore], status.GetProperty("pendingStores").EnumerateArray().Select(s => s.GetString()!));
+    }
+
+    [Theory]
+    [InlineData(HttpTransportType.LongPolling)]
+    [InlineData(HttpTransportType.ServerSentEvents)]
+    public async Task AFallbackTransportWorksThroughNginxBecauseItIsSticky(HttpTransportType transport)
+    {
+        var token = _cluster.Token("screen-1", stores: [_store], roles: ["dashboard"]);
+        var accessLog = Path.Combine(_cluster.Directory, "nginx-access.log");
+        var linesBefore = (await File.ReadAllLinesAsync(accessLog)).Length;
+        var screens = new List<Dashboard>();
+        for (var i = 0; i < 6; i++)
+        {
+            screens.Add(await Dashboard.StartAsync(Infrastructure.Cluster.Connection(_cluster.Nginx, token, transport)));
+        }
+
+        using var admin = Infrastructure.Cluster.Client(_cluster.Nginx, _cluster.AdminToken());
+        var id = await Publishing.PublishAsync(admin, Publishing.ToStores(_store));
+        foreach (var screen in screens)
+        {
+            await screen.WaitForAsync(id);
+            await screen.Connection.InvokeAsync("Acknowledge", id).WithTimeout();
+            await screen.DisposeAsync();
+        }
+
+        // The screens were spread over the nodes: stickiness, not luck, kept each one on its node.
+        var upstreams = (await File.ReadAllLinesAsync(accessLog))
+            .Skip(linesBefore)
+            .Where(line => line.Contains("/hubs/notifications", StringComparison.Ordinal))
+            .Select(line => line[(line.LastIndexOf("upstream=", StringComparison.Ordinal) + 9)..])
+            .Distinct()
+            .Count();
+        Assert.True(upstreams >= 2, $"expected the screens on several nodes, got {upstreams}");
+    }
+
+    [Fact]
+    public async Task TheAccessLogNeverRecordsTheQueryStringWhereBrowsersCarryTheirToken()
+    {
+        var token = _cluster.Token("screen-1", stores: [_store], roles: ["dashboard"]);
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(_cluster.Nginx, $"/hubs/notifications?access_token={token}"), o => o.Transports = HttpTransportType.WebSockets)
+            .Build();
+        await using (var screen = await Dashboard.StartAsync(connection))
+        {
+            Assert.Equal(HubConnectionState.Connected, screen.Connection.State);
+        }
+
+        var log = await File.ReadAllTextAsync(Path.Combine(_cluster.Directory, "nginx-access.log"));
+        Assert.Contains("/hubs/notifications", log, StringComparison.Ordinal);
+        Assert.DoesNotContain(token[(token.LastIndexOf('.') + 1)..], log, StringComparison.Ordinal);
+        Assert.DoesNotContain("access_token", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PresenceOnAnyNodeCountsClientsOnAllNodes()
+    {
+        var screens = new List<Dashboard>();
+        for (var node = 1; node <= 3; node++)
+        {
+            screens.Add(await Dashboard.StartAsync(Infrastructure.Cluster.Connection(_cluster.Node(node), _cluster.Token($"screen-{node}", stores: [_store], roles: ["dashboard"]))));
+        }
+
+        using var admin = Infrastructure.Cluster.Client(_cluster.Node(2), _cluster.AdminToken());
+        JsonElement presence = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            presence = await (await admin.GetAsync("/api/presence")).ReadJsonAsync();
+            return presence.GetProperty("stores").TryGetProperty(_store, out var count) && count.GetInt32() == 3;
+        }, "presence on node 2 counts the screens of all three nodes");
+
+        Assert.True(presence.GetProperty("nodes").GetProperty("node-1").GetInt32() >= 1);
+        Assert.True(presence.GetProperty("nodes").GetProperty("node-3").GetInt32() >= 1);
+        foreach (var screen in screens)
+        {
+            await screen.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ReadinessIsGreenOnEveryNode()
+    {
+        for (var node = 1; node <= 3; node++)
+        {
+            using var client = Infrastructure.Cluster.Client(_cluster.Node(node));
+            using var ready = await client.GetAsync("/health/ready");
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+    }
+}

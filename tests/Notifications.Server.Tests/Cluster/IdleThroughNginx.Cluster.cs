@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.SignalR.Client;
+using Notifications.Server.Tests.Infrastructure;
+
+namespace Notifications.Server.Tests.Cluster;
+
+public sealed class IdleThroughNginx
+{
+    [Fact]
+    public async Task AClientIdleForThreeTimesTheProxyReadTimeoutStaysConnectedThanksToKeepAlive()
+    {
+        // nginx cuts a connection silent for 2 s; the hub pings every second.
+        await using var cluster = await Infrastructure.Cluster.StartAsync(nodes: 2, environment: new Dictionary<string, string>
+        {
+            ["NGINX_READ_TIMEOUT"] = "2",
+            ["Hub__KeepAliveSeconds"] = "1",
+        });
+        var connection = Infrastructure.Cluster.Connection(cluster.Nginx, cluster.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]), reconnect: false);
+        connection.KeepAliveInterval = TimeSpan.FromSeconds(1);
+        await using var screen = await Dashboard.StartAsync(connection);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        // Idle for three proxy timeouts: the waiting is the behaviour under test.
+        var stayedOpen = await Task.WhenAny(closed.Task, Task.Delay(TimeSpan.FromSeconds(6))) != closed.Task;
+
+        Assert.True(stayedOpen, "nginx cut the idle connection although the hub pings it");
+        using var admin = Infrastructure.Cluster.Client(cluster.Nginx, cluster.AdminToken());
+        var id = await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0042"));
+        await screen.WaitForAsync(id);
+        Assert.Equal(1, screen.Resumes);
+    }
+}

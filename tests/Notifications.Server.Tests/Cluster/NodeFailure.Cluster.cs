@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Notifications.Server.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Notifications.Server.Tests.Cluster;
+
+/// <summary>Nodes die hard (SIGKILL); nothing accepted is lost and screens carry on from other nodes.</summary>
+public sealed class NodeFailure(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task KillingANodeWhileNotificationsStreamLosesNothingAndShowsEachOnceInOrder()
+    {
+        await using var cluster = await Infrastructure.Cluster.StartAsync(nodes: 3, environment: new Dictionary<string, string> { ["Redis__PresenceHeartbeatSeconds"] = "1" });
+        var screens = new List<Dashboard>();
+        for (var i = 0; i < 12; i++)
+        {
+            screens.Add(await Dashboard.StartAsync(Infrastructure.Cluster.Connection(cluster.Nginx, cluster.Token($"screen-{i}", stores: ["fr-0042"], roles: ["dashboard"]))));
+        }
+
+        var victim = await BusiestNodeAsync(cluster, expectedConnections: 12);
+        var publishNode = victim == 1 ? 2 : 1;
+        using var admin = Infrastructure.Cluster.Client(cluster.Node(publishNode), cluster.AdminToken());
+
+        var accepted = new List<string>();
+        var killed = Stopwatch.StartNew();
+        for (var i = 0; i < 60; i++)
+        {
+            if (i == 20)
+            {
+                await cluster.KillNodeAsync(victim);
+                killed.Restart();
+            }
+
+            accepted.Add(await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0042")));
+            await Task.Delay(25); // a steady stream, about 30 a second, rather than one burst
+        }
+
+        foreach (var screen in screens)
+        {
+            await screen.WaitForCountAsync(accepted.Count, TimeSpan.FromSeconds(60));
+        }
+
+        var recovered = killed.Elapsed;
+        foreach (var screen in screens)
+        {
+            Assert.Equal(accepted, screen.Shown.Select(n => n.Id));
+            Assert.Equal(HubConnectionState.Connected, screen.Connection.State);
+        }
+
+        var moved = screens.Count(s => s.Resumes > 1);
+        Assert.True(moved >= 1, "some screens were on the killed node and moved");
+        output.WriteLine($"node-{victim} killed: {accepted.Count} published, {screens.Count} screens ({moved} moved), " +
+            $"{screens.Count * accepted.Count} shown, lost 0, duplicates dropped {screens.Sum(s => s.Duplicates)}, all caught up {recovered.TotalSeconds:F1} s after the kill");
+        foreach (var screen in screens)
+        {
+            await screen.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task WhenThePublishingNodeDiesRightAfterA202OtherNodesStillDeliverItLive()
+    {
+        await using var cluster = await Infrastructure.Cluster.StartAsync(nodes: 3, environment: new Dictionary<string, string>
+        {
+            // Node 1 stores and answers 202, then never sends: as if it died in between.
+            ["NODE_1_ARGS"] = "--Delivery:SimulateCrashBeforeSend=true",
+        });
+        var token = cluster.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]);
+        await using var onTwo = await Dashboard.StartAsync(Infrastructure.Cluster.Connection(cluster.Node(2), token, reconnect: false));
+        await using var onThree = await Dashboard.StartAsync(Infrastructure.Cluster.Connection(cluster.Node(3), token, reconnect: false));
+        using var admin = Infrastructure.Cluster.Client(cluster.Node(1), cluster.AdminToken());
+
+        var id = await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0042"));
+        var accepted = Stopwatch.StartNew();
+        await cluster.KillNodeAsync(1);
+
+        await onTwo.WaitForAsync(id, TimeSpan.FromSeconds(10));
+        await onThree.WaitForAsync(id, TimeSpan.FromSeconds(10));
+        var delay = accepted.Elapsed;
+        Assert.Equal(1, onTwo.Resumes);
+        Assert.Equal(1, onThree.Resumes);
+        output.WriteLine($"publishing node killed after its 202: delivered live on nodes 2 and 3 after {delay.TotalSeconds:F1} s (bound 10 s)");
+    }
+
+    private static async Task<int> BusiestNodeAsync(Infrastructure.Cluster cluster, int expectedConnections)
+    {
+        using var admin = Infrastructure.Cluster.Client(cluster.Node(1), cluster.AdminToken());
+        JsonElement presence = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            presence = await (await admin.GetAsync("/api/presence")).ReadJsonAsync();
+            return presence.GetProperty("connections").GetInt32() == expectedConnections;
+        }, "presence shows every screen");
+        var busiest = presence.GetProperty("nodes").EnumerateObject().MaxBy(n => n.Value.GetInt32())!;
+        return int.Parse(busiest.Name["node-".Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
