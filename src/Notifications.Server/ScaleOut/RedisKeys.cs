@@ -25,6 +25,9 @@ public sealed class RedisKeys(string prefix)
 
     public RedisKey Stream(string audience) => Prefix + "s:" + audience;
 
+    /// <summary>The greatest id trimmed from an audience's stream (kept as long as the stream).</summary>
+    public RedisKey Horizon(string audience) => Prefix + "h:" + audience;
+
     public RedisKey Idempotency(string scopedKey) => Prefix + "idem:" + scopedKey;
 
     /// <summary>Stored but maybe not yet sent notifications, scored by when they are due for a sweep.</summary>

@@ -29,7 +29,9 @@ internal sealed class RedisNotificationStore(RedisConnection redis, IOptions<Ret
             _keys.Epoch,
             _keys.Log,
         };
-        redisKeys.AddRange(audiences.Distinct(StringComparer.Ordinal).Select(_keys.Stream));
+        var distinct = audiences.Distinct(StringComparer.Ordinal).ToList();
+        redisKeys.AddRange(distinct.Select(_keys.Stream));
+        redisKeys.AddRange(distinct.Select(_keys.Horizon));
         var draftJson = JsonSerializer.Serialize(draft, Json);
         RedisValue[] values =
         [
@@ -73,14 +75,15 @@ internal sealed class RedisNotificationStore(RedisConnection redis, IOptions<Ret
             var epoch = batch.StringGetAsync(_keys.Epoch);
             var reads = audiences.Select(a => (
                 Range: batch.ExecuteAsync("XRANGE", _keys.Stream(a), "(" + after, "+", "COUNT", limit + 1),
-                Info: InfoOrNullAsync(batch.ExecuteAsync("XINFO", "STREAM", _keys.Stream(a)))))
+                Exists: batch.KeyExistsAsync(_keys.Stream(a)),
+                Trimmed: batch.StringGetAsync(_keys.Horizon(a))))
                 .ToList();
             batch.Execute();
 
             var oldestKept = NotificationId.At(time.GetUtcNow() - retention.Value.MaxAge);
             var horizon = NotificationId.TryParse((string?)await epoch, out var epochId) ? epochId : oldestKept;
             var ids = new SortedSet<NotificationId>();
-            foreach (var (range, info) in reads)
+            foreach (var (range, exists, trimmed) in reads)
             {
                 foreach (var entry in (RedisResult[])(await range)!)
                 {
@@ -95,15 +98,14 @@ internal sealed class RedisNotificationStore(RedisConnection redis, IOptions<Ret
                     }
                 }
 
-                var deleted = MaxDeleted(await info);
-                if (deleted is null)
+                if (!await exists)
                 {
                     // No stream: it expired (everything in it was older than the retention) or never existed.
                     horizon = Max(horizon, oldestKept);
                 }
-                else if (deleted > horizon)
+                else if (NotificationId.TryParse((string?)await trimmed, out var trimmedId) && trimmedId > horizon)
                 {
-                    horizon = deleted.Value;
+                    horizon = trimmedId;
                 }
             }
 
@@ -178,36 +180,4 @@ internal sealed class RedisNotificationStore(RedisConnection redis, IOptions<Ret
         NotificationId.TryParse(text, out var id) ? id : throw new InvalidOperationException($"Redis returned '{text}' where a notification id belongs.");
 
     private static NotificationId Max(NotificationId a, NotificationId b) => a > b ? a : b;
-
-    // XINFO STREAM answers a flat list of names and values; Redis 7 includes max-deleted-entry-id.
-    private static NotificationId? MaxDeleted(RedisResult? info)
-    {
-        if (info is null || info.IsNull)
-        {
-            return null;
-        }
-
-        var fields = (RedisResult[])info!;
-        for (var i = 0; i + 1 < fields.Length; i += 2)
-        {
-            if ((string?)fields[i] == "max-deleted-entry-id")
-            {
-                return NotificationId.TryParse((string?)fields[i + 1], out var id) ? id : NotificationId.Zero;
-            }
-        }
-
-        return NotificationId.Zero;
-    }
-
-    private static async Task<RedisResult?> InfoOrNullAsync(Task<RedisResult> info)
-    {
-        try
-        {
-            return await info;
-        }
-        catch (RedisServerException missing) when (missing.Message.Contains("no such key", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-    }
 }

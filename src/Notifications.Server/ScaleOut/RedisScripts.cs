@@ -6,11 +6,34 @@ internal static class RedisScripts
     /// <summary>
     /// Publish: the next id (from Redis's clock, so all nodes share one order), the body, an entry in
     /// every audience stream (trimmed by count and age), an outbox entry and the idempotency key, all
-    /// or nothing. KEYS: last-id, idempotency key, outbox, epoch, log, streams…
-    /// ARGV: draft JSON, body key prefix, max count, retention ms, idempotency ms (0 = none), outbox grace ms.
+    /// or nothing. Each stream's horizon key keeps the greatest id trimmed from it (Redis's own
+    /// max-deleted-entry-id does not count trimming). KEYS: last-id, idempotency key, outbox, epoch, log,
+    /// streams…, horizons… ARGV: draft JSON, body key prefix, max count, retention ms, idempotency ms (0 = none), outbox grace ms.
     /// Returns {1, id} when stored, {0, id, body} when the idempotency key was already used.
     /// </summary>
     public const string Publish = """
+        local function greater(a, b)
+          local da, db = string.find(a, '-', 1, true), string.find(b, '-', 1, true)
+          local ma, mb = tonumber(string.sub(a, 1, da - 1)), tonumber(string.sub(b, 1, db - 1))
+          if ma ~= mb then
+            return ma > mb
+          end
+          return tonumber(string.sub(a, da + 1)) > tonumber(string.sub(b, db + 1))
+        end
+        local function raise(key, id, ttl)
+          local current = redis.call('GET', key)
+          if not current or greater(id, current) then
+            redis.call('SET', key, id, 'PX', ttl)
+          end
+        end
+        -- A script is not rolled back when a command fails half-way: check first, so that nothing fails after the first write.
+        for i = 5, #KEYS do
+          local kind = redis.call('TYPE', KEYS[i]).ok
+          local expected = i <= 5 + (#KEYS - 5) / 2 and 'stream' or 'string'
+          if kind ~= 'none' and kind ~= expected then
+            return redis.error_reply('WRONGTYPE ' .. KEYS[i] .. ' is a ' .. kind .. ', not a ' .. expected)
+          end
+        end
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         if redis.call('EXISTS', KEYS[4]) == 0 then
@@ -36,10 +59,27 @@ internal static class RedisScripts
         redis.call('SET', KEYS[1], id)
         redis.call('SET', ARGV[2] .. id, ARGV[1], 'PX', ARGV[4])
         local minId = string.format('%.0f', now - tonumber(ARGV[4]))
-        for i = 5, #KEYS do
-          redis.call('XADD', KEYS[i], 'MAXLEN', ARGV[3], id, 'n', '')
-          redis.call('XTRIM', KEYS[i], 'MINID', minId)
-          redis.call('PEXPIRE', KEYS[i], ARGV[4])
+        local maxLen = tonumber(ARGV[3])
+        redis.call('XADD', KEYS[5], 'MAXLEN', '~', maxLen, id, 'n', '')
+        redis.call('XTRIM', KEYS[5], 'MINID', minId)
+        local streams = (#KEYS - 5) / 2
+        for i = 1, streams do
+          local stream, horizon = KEYS[5 + i], KEYS[5 + streams + i]
+          local drop = redis.call('XLEN', stream) + 1 - maxLen
+          if drop > 0 then
+            local dropped = redis.call('XRANGE', stream, '-', '+', 'COUNT', drop)
+            raise(horizon, dropped[#dropped][1], ARGV[4])
+          end
+          local old = redis.call('XREVRANGE', stream, '(' .. minId .. '-0', '-', 'COUNT', 1)
+          if #old > 0 then
+            raise(horizon, old[1][1], ARGV[4])
+          end
+          redis.call('XADD', stream, 'MAXLEN', maxLen, id, 'n', '')
+          redis.call('XTRIM', stream, 'MINID', minId)
+          redis.call('PEXPIRE', stream, ARGV[4])
+          if redis.call('EXISTS', horizon) == 1 then
+            redis.call('PEXPIRE', horizon, ARGV[4])
+          end
         end
         redis.call('ZADD', KEYS[3], now + tonumber(ARGV[6]), id)
         if ARGV[5] ~= '0' then

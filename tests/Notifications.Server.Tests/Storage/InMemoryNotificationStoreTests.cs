@@ -44,4 +44,10 @@ public sealed class InMemoryNotificationStoreTests : NotificationStoreContract
 
     private protected override INotificationStore CreateStore(RetentionOptions retention) =>
         new InMemoryNotificationStore(Options.Create(retention), Time);
+
+    private protected override Task PassAsync(TimeSpan duration)
+    {
+        Time.Advance(duration);
+        return Task.CompletedTask;
+    }
 }
