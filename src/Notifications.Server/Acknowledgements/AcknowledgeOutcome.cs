@@ -1,6 +1,6 @@
 namespace Notifications.Server.Acknowledgements;
 
-public enum AcknowledgeOutcome
+internal enum AcknowledgeOutcome
 {
     Recorded,
     AlreadyRecorded,

@@ -6,7 +6,7 @@ using Notifications.Server.Storage;
 namespace Notifications.Server.Acknowledgements;
 
 /// <summary>Records that a user (and its stores) has read or handled a notification, from the hub or REST.</summary>
-public sealed partial class AcknowledgementRecorder(
+internal sealed partial class AcknowledgementRecorder(
     INotificationStore store,
     HubMetrics metrics,
     TimeProvider time,

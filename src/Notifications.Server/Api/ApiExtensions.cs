@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Notifications.Server.Api;
 
-public static class ApiExtensions
+internal static class ApiExtensions
 {
     /// <summary>Problem details, strict JSON binding with field-named errors, rate limits and the OpenAPI document.</summary>
     public static WebApplicationBuilder AddNotificationsApi(this WebApplicationBuilder builder)

@@ -6,7 +6,7 @@ using Notifications.Server.Auth;
 
 namespace Notifications.Server.Api;
 
-public static partial class ApiRateLimitExtensions
+internal static partial class ApiRateLimitExtensions
 {
     public const string PolicyName = "api";
 

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Notifications.Server.Api;
 
 /// <summary>Per-caller token bucket on the REST API, section <c>RateLimiting</c>.</summary>
-public sealed class ApiRateLimitOptions
+internal sealed class ApiRateLimitOptions
 {
     public const string SectionName = "RateLimiting";
 

@@ -10,7 +10,7 @@ using Notifications.Server.Storage;
 namespace Notifications.Server.Api;
 
 /// <summary><c>/api/notifications</c>: publish, status with acknowledgements, history, acknowledge.</summary>
-public static class NotificationsApi
+internal static class NotificationsApi
 {
     private const int DefaultHistoryLimit = 100;
     private const int MaxHistoryLimit = 1_000;

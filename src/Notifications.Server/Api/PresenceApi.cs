@@ -5,7 +5,7 @@ using Notifications.Server.Presence;
 namespace Notifications.Server.Api;
 
 /// <summary><c>/api/presence</c>: who is connected now, across all nodes.</summary>
-public static class PresenceApi
+internal static class PresenceApi
 {
     public static RouteGroupBuilder MapPresenceApi(this IEndpointRouteBuilder app)
     {

@@ -1,7 +1,7 @@
 namespace Notifications.Server.Api;
 
 /// <summary>The contract's limits on a publish request.</summary>
-public static class PublishLimits
+internal static class PublishLimits
 {
     public const int MaxTitleLength = 200;
     public const int MaxBodyLength = 4_000;

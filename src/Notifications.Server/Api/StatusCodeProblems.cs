@@ -7,7 +7,7 @@ namespace Notifications.Server.Api;
 /// Gives error responses that the framework ends without a body (Kestrel's 413 for an oversized
 /// body, 405, 415 …) a problem-details body, so every error a client sees explains itself.
 /// </summary>
-public static class StatusCodeProblems
+internal static class StatusCodeProblems
 {
     public static IApplicationBuilder UseStatusCodeProblems(this IApplicationBuilder app) =>
         app.UseStatusCodePages(WriteAsync);

@@ -1,7 +1,7 @@
 namespace Notifications.Server.Auth;
 
 /// <summary>JWT settings, section <c>Auth</c>.</summary>
-public sealed class AuthOptions
+internal sealed class AuthOptions
 {
     public const string SectionName = "Auth";
 

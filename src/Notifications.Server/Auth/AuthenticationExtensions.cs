@@ -7,7 +7,7 @@ using Notifications.Server.Contract;
 
 namespace Notifications.Server.Auth;
 
-public static class AuthenticationExtensions
+internal static class AuthenticationExtensions
 {
     public const string AdminPolicy = "admin";
     public const string ReaderPolicy = "reader";

@@ -4,7 +4,7 @@ using Notifications.Server.Contract;
 namespace Notifications.Server.Auth;
 
 /// <summary>Who is calling, read once from the validated token's claims.</summary>
-public sealed record Caller(string Sub, IReadOnlyList<string> Stores, IReadOnlyList<string> Regions, IReadOnlyList<string> Roles)
+internal sealed record Caller(string Sub, IReadOnlyList<string> Stores, IReadOnlyList<string> Regions, IReadOnlyList<string> Roles)
 {
     public bool IsAdmin => Roles.Contains(HubRoles.Admin, StringComparer.Ordinal);
 

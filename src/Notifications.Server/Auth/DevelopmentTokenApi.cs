@@ -6,7 +6,7 @@ namespace Notifications.Server.Auth;
 /// <c>POST /dev/token</c>: mints a token for the pages and for trying the hub. Mapped only in
 /// Development; in every other environment tokens come from the <c>token</c> CLI command.
 /// </summary>
-public static class DevelopmentTokenApi
+internal static class DevelopmentTokenApi
 {
     public static IEndpointRouteBuilder MapDevelopmentTokens(this IEndpointRouteBuilder app)
     {

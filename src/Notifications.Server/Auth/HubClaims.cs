@@ -1,7 +1,7 @@
 namespace Notifications.Server.Auth;
 
 /// <summary>The claim types of the contract; inbound claim mapping is off so these arrive as named.</summary>
-public static class HubClaims
+internal static class HubClaims
 {
     public const string Subject = "sub";
     public const string Store = "store";

@@ -1,6 +1,6 @@
 namespace Notifications.Server.Auth;
 
-public static class HubRoles
+internal static class HubRoles
 {
     public const string Admin = "admin";
     public const string Dashboard = "dashboard";

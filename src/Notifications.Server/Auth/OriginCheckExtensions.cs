@@ -4,7 +4,7 @@ using Notifications.Server.Hub;
 
 namespace Notifications.Server.Auth;
 
-public static class OriginCheckExtensions
+internal static class OriginCheckExtensions
 {
     private const string CorsPolicy = "allowed-origins";
 

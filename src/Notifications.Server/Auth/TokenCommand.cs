@@ -7,7 +7,7 @@ namespace Notifications.Server.Auth;
 /// <c>Notifications.Server token --sub u-1 --store fr-0042 --role dashboard</c>: prints a token
 /// signed with the key the hub itself would use (same appsettings, environment and user secrets).
 /// </summary>
-public static class TokenCommand
+internal static class TokenCommand
 {
     public static bool IsInvoked(string[] args) => args is ["token", ..];
 

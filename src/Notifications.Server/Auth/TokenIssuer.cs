@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Notifications.Server.Auth;
 
 /// <summary>Mints HS256 tokens with the contract's claims, for the CLI and the Development endpoint.</summary>
-public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider time)
+internal sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider time)
 {
     private readonly JsonWebTokenHandler _handler = new();
 

@@ -1,7 +1,7 @@
 namespace Notifications.Server.Delivery;
 
 /// <summary>Section <c>Delivery</c>.</summary>
-public sealed class DeliveryOptions
+internal sealed class DeliveryOptions
 {
     public const string SectionName = "Delivery";
 

@@ -6,7 +6,7 @@ namespace Notifications.Server.Delivery;
 /// Notifications stored but maybe not yet sent. The store adds each one atomically with the
 /// notification; the publishing node completes it once sent; any node sends what stays due.
 /// </summary>
-public interface IDeliveryOutbox
+internal interface IDeliveryOutbox
 {
     /// <summary>The notification was sent: no sweep needs to send it again.</summary>
     Task CompleteAsync(string id, CancellationToken cancellationToken);

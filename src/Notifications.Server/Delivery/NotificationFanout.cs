@@ -10,7 +10,7 @@ namespace Notifications.Server.Delivery;
 /// Sends a stored notification live to the SignalR groups of its audiences. A connection in two
 /// targeted audiences receives it twice; clients drop duplicates by id (at-least-once delivery).
 /// </summary>
-public sealed class NotificationFanout(IHubContext<NotificationHub, INotificationClient> hub, LocalConnections connections, HubMetrics metrics)
+internal sealed class NotificationFanout(IHubContext<NotificationHub, INotificationClient> hub, LocalConnections connections, HubMetrics metrics)
 {
     public async Task SendAsync(Notification notification, IReadOnlyList<string> audiences)
     {

@@ -10,7 +10,7 @@ namespace Notifications.Server.Delivery;
 /// groups before it reads the store, so a notification is either stored before that read (and
 /// replayed) or sent after the join (and received live).
 /// </summary>
-public sealed partial class NotificationPublisher(
+internal sealed partial class NotificationPublisher(
     INotificationStore store,
     NotificationFanout fanout,
     IDeliveryOutbox outbox,

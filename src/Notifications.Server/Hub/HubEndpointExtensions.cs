@@ -10,7 +10,7 @@ using Notifications.Server.Presence;
 
 namespace Notifications.Server.Hub;
 
-public static class HubEndpointExtensions
+internal static class HubEndpointExtensions
 {
     public const string HubPath = "/hubs/notifications";
 

@@ -15,7 +15,7 @@ namespace Notifications.Server.Hub;
 /// it cannot choose them. It then calls <see cref="Resume"/> with the greatest id it has seen.
 /// </summary>
 [Authorize]
-public sealed partial class NotificationHub(
+internal sealed partial class NotificationHub(
     INotificationStore store,
     IStoreDirectory directory,
     LocalConnections connections,

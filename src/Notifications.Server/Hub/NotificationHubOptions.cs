@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Notifications.Server.Hub;
 
 /// <summary>Hub settings, section <c>Hub</c>. Timeouts must stay below any proxy idle timeout.</summary>
-public sealed class NotificationHubOptions : IValidatableObject
+internal sealed class NotificationHubOptions : IValidatableObject
 {
     public const string SectionName = "Hub";
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Notifications.Server.Operations;
 
-public static class ForwardedHeadersExtensions
+internal static class ForwardedHeadersExtensions
 {
     /// <summary>
     /// Honours X-Forwarded-For/-Proto/-Host from the proxy in front (loopback by default, more in

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Notifications.Server.Operations;
 
-public static class HealthExtensions
+internal static class HealthExtensions
 {
     private const string ReadyTag = "ready";
 

@@ -6,7 +6,7 @@ using Notifications.Server.Presence;
 namespace Notifications.Server.Operations;
 
 /// <summary>The hub's own counters, exported next to SignalR's meters on <c>/metrics</c>.</summary>
-public sealed class HubMetrics
+internal sealed class HubMetrics
 {
     public const string MeterName = "Notifications.Hub";
 

@@ -4,7 +4,7 @@ using System.Net;
 namespace Notifications.Server.Operations;
 
 /// <summary>Section <c>ForwardedHeaders</c>: which proxies' X-Forwarded-* headers to believe.</summary>
-public sealed class ProxyOptions : IValidatableObject
+internal sealed class ProxyOptions : IValidatableObject
 {
     public const string SectionName = "ForwardedHeaders";
 

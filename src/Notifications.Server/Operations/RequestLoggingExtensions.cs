@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.HttpLogging;
 
 namespace Notifications.Server.Operations;
 
-public static class RequestLoggingExtensions
+internal static class RequestLoggingExtensions
 {
     /// <summary>
     /// One log line per request without its query string. The host's own request logs are turned off

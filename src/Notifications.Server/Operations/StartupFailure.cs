@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Notifications.Server.Operations;
 
 /// <summary>Tells a bad setting (one or several options failing validation) from a crash.</summary>
-public static class StartupFailure
+internal static class StartupFailure
 {
     public static bool IsBadSetting(Exception exception) => Failures(exception).Any() && exception switch
     {

@@ -4,7 +4,7 @@ using OpenTelemetry.Resources;
 
 namespace Notifications.Server.Operations;
 
-public static class TelemetryExtensions
+internal static class TelemetryExtensions
 {
     /// <summary>Prometheus metrics: the hub's counters, SignalR's and ASP.NET Core's own meters, the runtime's.</summary>
     public static WebApplicationBuilder AddHubTelemetry(this WebApplicationBuilder builder)

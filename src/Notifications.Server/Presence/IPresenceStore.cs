@@ -1,7 +1,7 @@
 namespace Notifications.Server.Presence;
 
 /// <summary>Presence across every node of the hub.</summary>
-public interface IPresenceStore
+internal interface IPresenceStore
 {
     Task<PresenceSnapshot> GetSnapshotAsync(CancellationToken cancellationToken);
 }

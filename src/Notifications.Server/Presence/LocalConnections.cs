@@ -7,7 +7,7 @@ namespace Notifications.Server.Presence;
 /// This node's connections, counted per audience as they join and leave: the source of presence
 /// and of the delivered counter (a group send reaches as many connections as the group holds).
 /// </summary>
-public sealed class LocalConnections
+internal sealed class LocalConnections
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Caller> _callers = new(StringComparer.Ordinal);

@@ -9,7 +9,7 @@ namespace Notifications.Server.ScaleOut;
 /// fail fast while Redis is away (no backlog), so the API can answer 503 at once, and the
 /// multiplexer reconnects by itself when Redis returns.
 /// </summary>
-public sealed partial class RedisConnection : IAsyncDisposable
+internal sealed partial class RedisConnection : IAsyncDisposable
 {
     private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
     private readonly ILogger<RedisConnection> _logger;

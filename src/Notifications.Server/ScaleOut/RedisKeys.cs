@@ -3,7 +3,7 @@ using StackExchange.Redis;
 namespace Notifications.Server.ScaleOut;
 
 /// <summary>Every key the hub writes, under one prefix.</summary>
-public sealed class RedisKeys(string prefix)
+internal sealed class RedisKeys(string prefix)
 {
     public string Prefix { get; } = prefix;
 

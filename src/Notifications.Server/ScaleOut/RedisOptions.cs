@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Notifications.Server.ScaleOut;
 
 /// <summary>Section <c>Redis</c>. Without a connection string the hub is one node with an in-memory store.</summary>
-public sealed class RedisOptions
+internal sealed class RedisOptions
 {
     public const string SectionName = "Redis";
 

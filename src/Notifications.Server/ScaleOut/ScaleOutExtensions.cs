@@ -8,7 +8,7 @@ using StackExchange.Redis;
 
 namespace Notifications.Server.ScaleOut;
 
-public static class ScaleOutExtensions
+internal static class ScaleOutExtensions
 {
     /// <summary>
     /// When <c>Redis:ConnectionString</c> is set: the SignalR Redis backplane for fan-out across nodes,

@@ -1,4 +1,4 @@
 namespace Notifications.Server.Storage;
 
 /// <summary>One user's acknowledgement of a notification, on behalf of its stores.</summary>
-public sealed record Acknowledgement(string Sub, IReadOnlyList<string> Stores, DateTime At);
+internal sealed record Acknowledgement(string Sub, IReadOnlyList<string> Stores, DateTime At);

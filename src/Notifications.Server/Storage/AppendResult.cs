@@ -3,4 +3,4 @@ using Notifications.Server.Contract;
 namespace Notifications.Server.Storage;
 
 /// <summary>The stored notification; <see cref="IsReplay"/> when its Idempotency-Key was already used.</summary>
-public sealed record AppendResult(Notification Notification, bool IsReplay);
+internal sealed record AppendResult(Notification Notification, bool IsReplay);

@@ -6,7 +6,7 @@ namespace Notifications.Server.Storage;
 /// Notifications with their ids, per-audience history, idempotency keys and acknowledgements.
 /// In memory for one node; Redis Streams when several nodes share it.
 /// </summary>
-public interface INotificationStore
+internal interface INotificationStore
 {
     /// <summary>
     /// Gives the draft the next id (strictly greater than every id issued before) and stores it under

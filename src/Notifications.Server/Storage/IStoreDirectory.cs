@@ -4,7 +4,7 @@ namespace Notifications.Server.Storage;
 /// The stores the hub knows of: a store becomes known when a dashboard of it connects and is
 /// forgotten a while after its last connection. The hub keeps no other store directory.
 /// </summary>
-public interface IStoreDirectory
+internal interface IStoreDirectory
 {
     Task RecordConnectionAsync(IReadOnlyList<string> stores, IReadOnlyList<string> regions, CancellationToken cancellationToken);
 

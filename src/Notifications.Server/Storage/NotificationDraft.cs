@@ -4,7 +4,7 @@ using Notifications.Server.Contract;
 namespace Notifications.Server.Storage;
 
 /// <summary>An accepted notification before the store gives it its id and creation time.</summary>
-public sealed record NotificationDraft
+internal sealed record NotificationDraft
 {
     public required string Type { get; init; }
 

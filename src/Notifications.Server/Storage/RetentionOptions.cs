@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Notifications.Server.Storage;
 
 /// <summary>How long and how many notifications are kept, section <c>Retention</c>.</summary>
-public sealed class RetentionOptions
+internal sealed class RetentionOptions
 {
     public const string SectionName = "Retention";
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Notifications.Server.Storage;
 
-public static class StorageExtensions
+internal static class StorageExtensions
 {
     /// <summary>The notification store and store directory: in memory for the embedded single node.</summary>
     public static WebApplicationBuilder AddNotificationStorage(this WebApplicationBuilder builder)

@@ -4,7 +4,7 @@ namespace Notifications.Server.Storage;
 /// The store (or the backplane behind it) cannot be reached. Nothing was accepted; the API
 /// answers 503 with Retry-After so that callers try again.
 /// </summary>
-public sealed class StoreUnavailableException : Exception
+internal sealed class StoreUnavailableException : Exception
 {
     public StoreUnavailableException()
     {

@@ -9,4 +9,4 @@ namespace Notifications.Server.Storage;
 /// The greatest id that may have been dropped from these streams (by retention, or because the
 /// store started empty after it); a cursor below it may have missed something.
 /// </param>
-public sealed record StreamRead(IReadOnlyList<Notification> Items, bool HasMore, NotificationId Horizon);
+internal sealed record StreamRead(IReadOnlyList<Notification> Items, bool HasMore, NotificationId Horizon);

@@ -10,7 +10,7 @@ namespace Notifications.Server.Tests.Storage;
 /// </summary>
 public abstract class NotificationStoreContract
 {
-    protected static RetentionOptions Retention => Keep();
+    private protected static RetentionOptions Retention => Keep();
 
     protected ManualClock Time { get; } = new(DateTimeOffset.UtcNow);
 
@@ -171,14 +171,14 @@ public abstract class NotificationStoreContract
         Assert.Equal(Parse(result.Notification.Id).Milliseconds, new DateTimeOffset(result.Notification.CreatedAt).ToUnixTimeMilliseconds());
     }
 
-    protected static RetentionOptions Keep(int count = 5, TimeSpan? age = null, TimeSpan? idempotency = null) => new()
+    private protected static RetentionOptions Keep(int count = 5, TimeSpan? age = null, TimeSpan? idempotency = null) => new()
     {
         MaxAge = age ?? TimeSpan.FromMinutes(10),
         MaxCountPerAudience = count,
         IdempotencyWindow = idempotency ?? TimeSpan.FromHours(24),
     };
 
-    protected static NotificationDraft Draft() => new()
+    private protected static NotificationDraft Draft() => new()
     {
         Type = "price-change",
         Title = "New prices",
