@@ -29,6 +29,9 @@ internal sealed class Dashboard : IAsyncDisposable
 
     public bool? LastRecovered { get; private set; }
 
+    /// <summary>When the last Resume completed (after the first connect or a reconnect).</summary>
+    public DateTimeOffset? LastResumedAt { get; private set; }
+
     /// <summary>Ids in the order they were first shown.</summary>
     public IReadOnlyList<string> Arrivals
     {
@@ -95,6 +98,7 @@ internal sealed class Dashboard : IAsyncDisposable
         {
             Resumes++;
             LastRecovered = result.Recovered;
+            LastResumedAt = DateTimeOffset.UtcNow;
             if (_cursor is null && NotificationId.TryParse(result.LastId, out var last))
             {
                 _cursor = last;
