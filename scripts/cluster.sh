@@ -51,9 +51,10 @@ record() { # KEY VALUE
 }
 
 start_redis() {
-  # Append-only file with an fsync every second: a Redis crash loses at most the last second of writes.
+  # Append-only file fsynced every second: a crash of Redis alone loses nothing it acknowledged;
+  # a crash of the machine can lose about the last second or two.
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec \
-    --save '' --daemonize no --logfile "$dir/redis.log" &
+    --save '' --daemonize no --logfile "$dir/redis.log" < /dev/null >> "$dir/redis.out" 2>&1 &
   record REDIS_PID $!
   local deadline=$((SECONDS + 20))
   until redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; do
@@ -72,7 +73,7 @@ start_node() { # index
   Auth__SigningKey="$SIGNING_KEY" \
   Redis__ConnectionString="127.0.0.1:$REDIS_PORT" \
   Hub__NodeName="node-$i" \
-    dotnet "$DLL" ${!args_var:-} > "$dir/node-$i.log" 2>&1 &
+    dotnet "$DLL" ${!args_var:-} < /dev/null > "$dir/node-$i.log" 2>&1 &
   record "NODE_${i}_PID" $!
 }
 
@@ -104,6 +105,9 @@ case "$command" in
     REDIS_PORT="$(free_port)"
     NGINX_PORT="$(free_port)"
     : > "$state"
+    chmod 600 "$state" # it holds the signing key
+    # A failed start stops whatever it had started.
+    trap 'echo "cluster start failed; stopping what started" >&2; "$0" down --dir "$dir" || true' ERR
     record DLL "$DLL"
     record SIGNING_KEY "$SIGNING_KEY"
     record REDIS_PORT "$REDIS_PORT"
@@ -131,13 +135,14 @@ case "$command" in
       { print }
     ' "$root/nginx/nginx.conf" > "$dir/nginx.conf"
     nginx -t -q -p "$dir" -c "$dir/nginx.conf" -e "$dir/nginx-error.log"
-    nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/nginx-error.log" -g 'daemon off;' &
+    nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/nginx-error.log" -g 'daemon off;' < /dev/null >> "$dir/nginx.out" 2>&1 &
     record NGINX_PID $!
     for i in $(seq 1 "$nodes"); do
       port_var="NODE_${i}_PORT"
       wait_for "http://127.0.0.1:${!port_var}/health/ready" 60
     done
     wait_for "http://127.0.0.1:$NGINX_PORT/health/live" 20
+    trap - ERR
     cat "$state"
     ;;
   down)
@@ -153,6 +158,7 @@ case "$command" in
     load
     pid_var="NODE_${node_index}_PID"
     if [ "$command" = kill-node ]; then stop_pid "${!pid_var}" KILL; else stop_pid "${!pid_var}" TERM; fi
+    record "NODE_${node_index}_PID" "" # never signal a PID that may since belong to another process
     ;;
   start-node)
     load
@@ -164,6 +170,7 @@ case "$command" in
   stop-redis)
     load
     stop_pid "$REDIS_PID" TERM
+    record REDIS_PID ""
     ;;
   start-redis)
     load

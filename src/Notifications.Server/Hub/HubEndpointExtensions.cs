@@ -63,6 +63,9 @@ internal static class HubEndpointExtensions
         {
             // WebSockets first; server-sent events and long polling stay for proxies that block upgrades.
             connection.Transports = HttpTransportType.WebSockets | HttpTransportType.ServerSentEvents | HttpTransportType.LongPolling;
+
+            // A poll carries no keep-alive: it must end well before a proxy's read timeout (nginx: 60 s).
+            connection.LongPolling.PollTimeout = TimeSpan.FromSeconds(30);
             // A screen whose token expires is disconnected; its client reconnects with a fresh token.
             connection.CloseOnAuthenticationExpiration = true;
         });

@@ -24,6 +24,7 @@ internal sealed partial class BackplaneRepair(
     ILogger<BackplaneRepair> logger) : BackgroundService
 {
     private const int PageSize = 500;
+    private const int MaxAttempts = 5;
 
     // Subscription settles a moment after the connection is restored.
     private static readonly TimeSpan SettleDelay = TimeSpan.FromSeconds(1);
@@ -32,16 +33,24 @@ internal sealed partial class BackplaneRepair(
     {
         await foreach (var lostAt in monitor.Gaps.ReadAllAsync(stoppingToken))
         {
-            await Task.Delay(SettleDelay, time, stoppingToken);
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await RepairAsync(lostAt, stoppingToken);
-            }
-            catch (StoreUnavailableException unavailable)
-            {
-                // Lost again already: the next restore repairs from this same moment onwards.
-                monitor.Lost(lostAt);
-                LogRepairFailed(logger, unavailable);
+                await Task.Delay(SettleDelay * attempt, time, stoppingToken);
+                try
+                {
+                    await RepairAsync(lostAt, stoppingToken);
+                    break;
+                }
+                catch (Exception failure) when (failure is not OperationCanceledException)
+                {
+                    // Redis is still settling: try again a little later, then leave it to the next drop.
+                    LogRepairFailed(logger, failure, attempt);
+                    if (attempt == MaxAttempts)
+                    {
+                        monitor.Lost(lostAt);
+                        break;
+                    }
+                }
             }
         }
     }
@@ -79,6 +88,6 @@ internal sealed partial class BackplaneRepair(
     [LoggerMessage(EventId = 6201, Level = LogLevel.Warning, Message = "Backplane subscription was down from {LostAt}; resent {Count} notifications to this node's screens")]
     private static partial void LogRepaired(ILogger logger, DateTimeOffset lostAt, int count);
 
-    [LoggerMessage(EventId = 6202, Level = LogLevel.Warning, Message = "Could not repair the backplane gap yet; will on the next restore")]
-    private static partial void LogRepairFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 6202, Level = LogLevel.Warning, Message = "Could not repair the backplane gap (attempt {Attempt})")]
+    private static partial void LogRepairFailed(ILogger logger, Exception exception, int attempt);
 }

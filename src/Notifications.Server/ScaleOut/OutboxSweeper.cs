@@ -14,6 +14,7 @@ internal sealed partial class OutboxSweeper(
     IDeliveryOutbox outbox,
     NotificationFanout fanout,
     IOptions<RedisOptions> options,
+    IOptions<DeliveryOptions> delivery,
     TimeProvider time,
     ILogger<OutboxSweeper> logger) : BackgroundService
 {
@@ -21,6 +22,12 @@ internal sealed partial class OutboxSweeper(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (delivery.Value.SimulateCrashBeforeSend)
+        {
+            // This node plays dead after storing: a dead node sweeps nothing either.
+            return;
+        }
+
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.OutboxSweepSeconds), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -28,10 +35,11 @@ internal sealed partial class OutboxSweeper(
             {
                 await SweepAsync(stoppingToken);
             }
-            catch (StoreUnavailableException unavailable)
+            catch (Exception failure) when (failure is not OperationCanceledException)
             {
-                // Redis is away: what is due stays in the outbox for the next sweep.
-                LogSweepFailed(logger, unavailable);
+                // Redis is away, or the backplane is: what is due stays in the outbox for the next sweep.
+                // A background service that throws would stop the whole node.
+                LogSweepFailed(logger, failure);
             }
         }
     }

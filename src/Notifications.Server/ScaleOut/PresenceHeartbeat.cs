@@ -7,8 +7,8 @@ using Notifications.Server.Storage;
 namespace Notifications.Server.ScaleOut;
 
 /// <summary>
-/// Publishes this node's presence to Redis every heartbeat with a lifetime of three heartbeats, so a
-/// node that dies stops counting within three heartbeats (15 s by default).
+/// Publishes this node's presence to Redis every heartbeat in a key that expires after three
+/// heartbeats (Redis's clock, not the nodes'), so a node that dies stops counting within 15 s by default.
 /// </summary>
 internal sealed partial class PresenceHeartbeat(
     RedisConnection redis,
@@ -30,7 +30,7 @@ internal sealed partial class PresenceHeartbeat(
             // A node that shuts down cleanly leaves presence at once rather than after its lifetime.
             await redis.RunAsync(async db =>
             {
-                await db.SortedSetRemoveAsync(redis.Keys.PresenceNodes, hub.Value.NodeName);
+                await db.SetRemoveAsync(redis.Keys.PresenceNodes, hub.Value.NodeName);
                 return await db.KeyDeleteAsync(redis.Keys.Presence(hub.Value.NodeName));
             });
         }
@@ -49,9 +49,10 @@ internal sealed partial class PresenceHeartbeat(
             {
                 await BeatAsync();
             }
-            catch (StoreUnavailableException unavailable)
+            catch (Exception failure) when (failure is not OperationCanceledException)
             {
-                LogHeartbeatFailed(logger, unavailable);
+                // A background service that throws would stop the whole node; the next beat retries.
+                LogHeartbeatFailed(logger, failure);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -64,7 +65,7 @@ internal sealed partial class PresenceHeartbeat(
         return redis.RunAsync(async db =>
         {
             await db.StringSetAsync(redis.Keys.Presence(node), snapshot, Lifetime);
-            return await db.SortedSetAddAsync(redis.Keys.PresenceNodes, node, time.GetUtcNow().ToUnixTimeMilliseconds());
+            return await db.SetAddAsync(redis.Keys.PresenceNodes, node);
         });
     }
 

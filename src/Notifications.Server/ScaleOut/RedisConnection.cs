@@ -45,11 +45,21 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         {
             return await operation(database);
         }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException || IsTransient(e))
         {
             throw new StoreUnavailableException("Redis cannot be reached.", e);
         }
     }
+
+    // Redis answers these while it loads its data after a restart, fails over, or is out of memory: wait and retry.
+    private static bool IsTransient(Exception e) =>
+        e is RedisServerException server
+        && (server.Message.StartsWith("LOADING", StringComparison.Ordinal)
+            || server.Message.StartsWith("READONLY", StringComparison.Ordinal)
+            || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
+            || server.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
+            || server.Message.StartsWith("OOM", StringComparison.Ordinal)
+            || server.Message.StartsWith("BUSY", StringComparison.Ordinal));
 
     public async ValueTask DisposeAsync()
     {

@@ -41,6 +41,7 @@ internal sealed class RedisNotificationStore(RedisConnection redis, IOptions<Ret
             (long)settings.MaxAge.TotalMilliseconds,
             idempotencyKey is null ? 0 : (long)settings.IdempotencyWindow.TotalMilliseconds,
             (long)OutboxGrace.TotalMilliseconds,
+            Math.Max(settings.MaxCountPerAudience, MinimumLogLength),
         ];
 
         return redis.RunAsync(async db =>
@@ -168,6 +169,9 @@ internal sealed class RedisNotificationStore(RedisConnection redis, IOptions<Ret
     public Task PingAsync(CancellationToken cancellationToken) => redis.RunAsync(db => db.PingAsync());
 
     internal TimeSpan OutboxGrace { get; init; } = TimeSpan.FromSeconds(3);
+
+    // The publish log only serves backplane gap repair: it needs the notifications of an outage, not of the whole retention.
+    private const int MinimumLogLength = 100_000;
 
     internal static Notification ToNotification(NotificationId id, string draftJson)
     {

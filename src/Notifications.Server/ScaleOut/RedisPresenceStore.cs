@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Notifications.Server.Hub;
 using Notifications.Server.Presence;
+using StackExchange.Redis;
 
 namespace Notifications.Server.ScaleOut;
 
@@ -9,26 +10,28 @@ namespace Notifications.Server.ScaleOut;
 internal sealed class RedisPresenceStore(
     RedisConnection redis,
     LocalConnections connections,
-    IOptions<NotificationHubOptions> hub,
-    IOptions<RedisOptions> options,
-    TimeProvider time) : IPresenceStore
+    IOptions<NotificationHubOptions> hub) : IPresenceStore
 {
     public Task<PresenceSnapshot> GetSnapshotAsync(CancellationToken cancellationToken)
     {
         var self = hub.Value.NodeName;
-        var lifetime = TimeSpan.FromSeconds(options.Value.PresenceHeartbeatSeconds * 3);
         return redis.RunAsync(async db =>
         {
-            var aliveSince = (time.GetUtcNow() - lifetime).ToUnixTimeMilliseconds();
-            await db.SortedSetRemoveRangeByScoreAsync(redis.Keys.PresenceNodes, double.NegativeInfinity, aliveSince);
-            var nodes = (await db.SortedSetRangeByScoreAsync(redis.Keys.PresenceNodes, aliveSince))
+            var nodes = (await db.SetMembersAsync(redis.Keys.PresenceNodes))
                 .Select(n => (string)n!)
                 .Where(n => n != self)
                 .ToList();
             var snapshots = new List<PresenceSnapshot> { connections.Snapshot(self) };
             if (nodes.Count > 0)
             {
+                // A node's key expires three heartbeats after its last one: no key, no node.
                 var values = await db.StringGetAsync([.. nodes.Select(redis.Keys.Presence)]);
+                var gone = nodes.Where((_, i) => values[i].IsNullOrEmpty).Select(n => (RedisValue)n).ToArray();
+                if (gone.Length > 0)
+                {
+                    await db.SetRemoveAsync(redis.Keys.PresenceNodes, gone);
+                }
+
                 snapshots.AddRange(values.Where(v => !v.IsNullOrEmpty).Select(v => JsonSerializer.Deserialize<PresenceSnapshot>((string)v!, PresenceHeartbeat.Json)!));
             }
 

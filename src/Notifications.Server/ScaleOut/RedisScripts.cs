@@ -8,7 +8,8 @@ internal static class RedisScripts
     /// every audience stream (trimmed by count and age), an outbox entry and the idempotency key, all
     /// or nothing. Each stream's horizon key keeps the greatest id trimmed from it (Redis's own
     /// max-deleted-entry-id does not count trimming). KEYS: last-id, idempotency key, outbox, epoch, log,
-    /// streams…, horizons… ARGV: draft JSON, body key prefix, max count, retention ms, idempotency ms (0 = none), outbox grace ms.
+    /// streams…, horizons… ARGV: draft JSON, body key prefix, max count, retention ms, idempotency ms (0 = none), outbox grace ms,
+    /// max length of the publish log.
     /// Returns {1, id} when stored, {0, id, body} when the idempotency key was already used.
     /// </summary>
     public const string Publish = """
@@ -27,6 +28,13 @@ internal static class RedisScripts
           end
         end
         -- A script is not rolled back when a command fails half-way: check first, so that nothing fails after the first write.
+        local fixed = {'string', 'string', 'zset', 'string'}
+        for i = 1, 4 do
+          local kind = redis.call('TYPE', KEYS[i]).ok
+          if kind ~= 'none' and kind ~= fixed[i] then
+            return redis.error_reply('WRONGTYPE ' .. KEYS[i] .. ' is a ' .. kind .. ', not a ' .. fixed[i])
+          end
+        end
         for i = 5, #KEYS do
           local kind = redis.call('TYPE', KEYS[i]).ok
           local expected = i <= 5 + (#KEYS - 5) / 2 and 'stream' or 'string'
@@ -60,7 +68,7 @@ internal static class RedisScripts
         redis.call('SET', ARGV[2] .. id, ARGV[1], 'PX', ARGV[4])
         local minId = string.format('%.0f', now - tonumber(ARGV[4]))
         local maxLen = tonumber(ARGV[3])
-        redis.call('XADD', KEYS[5], 'MAXLEN', '~', maxLen, id, 'n', '')
+        redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[7], id, 'n', '')
         redis.call('XTRIM', KEYS[5], 'MINID', minId)
         local streams = (#KEYS - 5) / 2
         for i = 1, streams do

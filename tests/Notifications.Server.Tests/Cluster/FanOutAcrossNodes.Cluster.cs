@@ -7,6 +7,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests.Cluster;
 
 /// <summary>Three nodes, Redis and nginx as real processes behave as one hub.</summary>
+[Collection(SerialClusters.Name)]
 public sealed class FanOutAcrossNodes(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     private readonly Infrastructure.Cluster _cluster = fixture.Cluster;
@@ -148,6 +149,23 @@ public sealed class FanOutAcrossNodes(ClusterFixture fixture) : IClassFixture<Cl
         {
             await screen.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task ASameOriginPageBehindNginxIsAllowedAndAForeignOneIsRefused()
+    {
+        using var admin = Infrastructure.Cluster.Client(_cluster.Nginx, _cluster.AdminToken());
+        using var sameOrigin = new HttpRequestMessage(HttpMethod.Get, "/api/presence");
+        sameOrigin.Headers.Add("Origin", _cluster.Nginx.GetLeftPart(UriPartial.Authority));
+        using var foreign = new HttpRequestMessage(HttpMethod.Get, "/api/presence");
+        foreign.Headers.Add("Origin", "https://evil.example");
+
+        using var allowed = await admin.SendAsync(sameOrigin);
+        using var refused = await admin.SendAsync(foreign);
+
+        // The node judges "same origin" by the Host nginx forwards: without it every page behind nginx looks foreign.
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
     }
 
     [Fact]

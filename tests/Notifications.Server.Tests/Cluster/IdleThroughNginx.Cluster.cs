@@ -3,6 +3,7 @@ using Notifications.Server.Tests.Infrastructure;
 
 namespace Notifications.Server.Tests.Cluster;
 
+[Collection(SerialClusters.Name)]
 public sealed class IdleThroughNginx
 {
     [Fact]
@@ -15,7 +16,10 @@ public sealed class IdleThroughNginx
             ["Hub__KeepAliveSeconds"] = "1",
         });
         var connection = Infrastructure.Cluster.Connection(cluster.Nginx, cluster.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]), reconnect: false);
-        connection.KeepAliveInterval = TimeSpan.FromSeconds(1);
+
+        // The client itself stays silent (its own pings come every 15 s) and gives up after 3 s without
+        // a message: only the hub's pings can keep both nginx and the client satisfied.
+        connection.ServerTimeout = TimeSpan.FromSeconds(3);
         await using var screen = await Dashboard.StartAsync(connection);
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.Closed += _ =>

@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace Notifications.Server.Tests.Cluster;
 
 /// <summary>Redis goes away and comes back: 503 meanwhile, nothing half-stored, nothing lost, no restart.</summary>
+[Collection(SerialClusters.Name)]
 public sealed class RedisOutage(ITestOutputHelper output)
 {
     [Fact]
@@ -58,8 +59,8 @@ public sealed class RedisOutage(ITestOutputHelper output)
         await onOne.WaitForAsync(after!, TimeSpan.FromSeconds(15));
         await onTwo.WaitForAsync(after!, TimeSpan.FromSeconds(15));
 
-        Assert.Equal([before, after], onOne.Shown.Select(n => n.Id));
-        Assert.Equal([before, after], onTwo.Shown.Select(n => n.Id));
+        Assert.Equal([before, after!], onOne.Arrivals);
+        Assert.Equal([before, after!], onTwo.Arrivals);
         Assert.Equal(1, onOne.Resumes);
         Assert.Equal(1, onTwo.Resumes);
         var history = await (await one.GetAsync("/api/notifications?audience=store:fr-0042")).ReadJsonAsync();

@@ -50,9 +50,22 @@ internal sealed class Cluster : IAsyncDisposable
         }
 
         var cluster = new Cluster(dir, env);
-        await cluster.RunScriptAsync("up", "--nodes", nodes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dll", ServerProcess.DllPath);
-        cluster.Load();
-        return cluster;
+        try
+        {
+            await cluster.RunScriptAsync("up", "--nodes", nodes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dll", ServerProcess.DllPath);
+            cluster.Load();
+            return cluster;
+        }
+        catch (Exception failure) when (failure is InvalidOperationException or OperationCanceledException)
+        {
+            // The script stops what it started when it fails; this is for a start that hung.
+            if (File.Exists(Path.Combine(dir, "cluster.env")))
+            {
+                await cluster.RunScriptAsync("down");
+            }
+
+            throw;
+        }
     }
 
     /// <summary>SIGKILL: the node dies without closing anything, as on a power cut.</summary>

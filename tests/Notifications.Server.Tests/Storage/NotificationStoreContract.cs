@@ -111,11 +111,11 @@ public abstract class NotificationStoreContract
     [Fact]
     public async Task RetentionByAgeDropsEverythingOlderThanMaxAge()
     {
-        var store = CreateStore(Keep(age: TimeSpan.FromSeconds(2)));
+        var store = CreateStore(Keep(age: TimeSpan.FromSeconds(4)));
         var old = await Append(store, "store:a");
-        await PassAsync(TimeSpan.FromSeconds(1.2));
+        await PassAsync(TimeSpan.FromSeconds(2.5));
         var recent = await Append(store, "store:a");
-        await PassAsync(TimeSpan.FromSeconds(1.2));
+        await PassAsync(TimeSpan.FromSeconds(2.5));
 
         var read = await store.ReadAsync(["store:a"], NotificationId.Zero, 100, CancellationToken.None);
 
