@@ -7,28 +7,13 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests;
 
 /// <summary>Who has seen and handled a notification, and which targeted stores have not yet.</summary>
-public sealed class AcknowledgementTests : IAsyncLifetime
+public sealed class AcknowledgementTests : HubTest
 {
-    private readonly HubApplication _app = new();
-    private HttpClient _admin = null!;
-
-    public Task InitializeAsync()
-    {
-        _admin = _app.CreateClient(_app.AdminToken());
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _admin.Dispose();
-        await _app.DisposeAsync();
-    }
-
     [Fact]
     public async Task AcknowledgementShowsWhoAndWhenAndLeavesTheOtherStoresPending()
     {
         await using var screen = await Connect("screen-42", "fr-0042", "idf");
-        var id = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042", "fr-0043"));
+        var id = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042", "fr-0043"));
         await screen.WaitForAsync(id);
 
         var before = DateTime.UtcNow.AddSeconds(-1);
@@ -51,8 +36,8 @@ public sealed class AcknowledgementTests : IAsyncLifetime
         await using var versailles = await Connect("screen-78", "fr-0078", "idf");
         await using var nice = await Connect("screen-06", "fr-0006", "paca");
 
-        var toRegion = await Publishing.PublishAsync(_admin, Publishing.To("regions", "idf"));
-        var toAll = await Publishing.PublishAsync(_admin, Publishing.ToAll());
+        var toRegion = await Publishing.PublishAsync(Admin, Publishing.To("regions", "idf"));
+        var toAll = await Publishing.PublishAsync(Admin, Publishing.ToAll());
         await paris.WaitForAsync(toAll);
         await paris.Connection.InvokeAsync("Acknowledge", toRegion).WithTimeout();
         await paris.Connection.InvokeAsync("Acknowledge", toAll).WithTimeout();
@@ -65,7 +50,7 @@ public sealed class AcknowledgementTests : IAsyncLifetime
     public async Task AcknowledgingTwiceKeepsTheFirstAcknowledgement()
     {
         await using var screen = await Connect("screen-42", "fr-0042", "idf");
-        var id = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        var id = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
         await screen.WaitForAsync(id);
 
         await screen.Connection.InvokeAsync("Acknowledge", id).WithTimeout();
@@ -88,7 +73,7 @@ public sealed class AcknowledgementTests : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<HubException>(() => screen.Connection.InvokeAsync("Acknowledge", id).WithTimeout());
 
         Assert.Contains(reason, refused.Message, StringComparison.Ordinal);
-        var next = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        var next = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
         await screen.WaitForAsync(next);
         Assert.Equal(HubConnectionState.Connected, screen.Connection.State);
     }
@@ -97,7 +82,7 @@ public sealed class AcknowledgementTests : IAsyncLifetime
     public async Task AScreenCannotAcknowledgeANotificationForAnotherStore()
     {
         await using var screen = await Connect("screen-42", "fr-0042", "idf");
-        var other = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0043"));
+        var other = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0043"));
 
         var refused = await Assert.ThrowsAsync<HubException>(() => screen.Connection.InvokeAsync("Acknowledge", other).WithTimeout());
 
@@ -108,9 +93,9 @@ public sealed class AcknowledgementTests : IAsyncLifetime
     [Fact]
     public async Task AStoreTokenCanAcknowledgeOverRest()
     {
-        var id = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
-        using var store = _app.CreateClient(_app.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"]));
-        using var otherStore = _app.CreateClient(_app.Token("screen-43", stores: ["fr-0043"], roles: ["dashboard"]));
+        var id = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
+        using var store = App.CreateClient(App.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"]));
+        using var otherStore = App.CreateClient(App.Token("screen-43", stores: ["fr-0043"], roles: ["dashboard"]));
 
         using var refused = await otherStore.PostAsync($"/api/notifications/{id}/acknowledgements", null);
         using var unknown = await store.PostAsync("/api/notifications/1-0/acknowledgements", null);
@@ -124,7 +109,7 @@ public sealed class AcknowledgementTests : IAsyncLifetime
 
     private async Task<JsonElement> Status(string id)
     {
-        using var response = await _admin.GetAsync($"/api/notifications/{id}");
+        using var response = await Admin.GetAsync($"/api/notifications/{id}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.ReadJsonAsync();
     }
@@ -133,5 +118,5 @@ public sealed class AcknowledgementTests : IAsyncLifetime
         [.. status.GetProperty("pendingStores").EnumerateArray().Select(s => s.GetString()!)];
 
     private Task<Dashboard> Connect(string sub, string store, string region) =>
-        Dashboard.ConnectAsync(_app, _app.Token(sub, stores: [store], regions: [region], roles: ["dashboard"]));
+        Dashboard.ConnectAsync(App, App.Token(sub, stores: [store], regions: [region], roles: ["dashboard"]));
 }

@@ -7,29 +7,14 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests;
 
 /// <summary>Each audience reaches exactly the connections whose token places them in it.</summary>
-public sealed class AudienceDeliveryTests : IAsyncLifetime
+public sealed class AudienceDeliveryTests : HubTest
 {
-    private readonly HubApplication _app = new();
-    private HttpClient _admin = null!;
-
-    public Task InitializeAsync()
-    {
-        _admin = _app.CreateClient(_app.AdminToken());
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _admin.Dispose();
-        await _app.DisposeAsync();
-    }
-
     [Fact]
     public async Task DashboardOfTheTargetedStoreReceivesTheNotificationWithEveryField()
     {
         await using var dashboard = await Connect("screen-1", stores: ["fr-0042"]);
 
-        var id = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042").With("ttlSeconds", 3600));
+        var id = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042").With("ttlSeconds", 3600));
         await dashboard.WaitForAsync(id);
 
         var received = Assert.Single(dashboard.Shown);
@@ -50,8 +35,8 @@ public sealed class AudienceDeliveryTests : IAsyncLifetime
         await using var mine = await Connect("screen-1", stores: ["fr-0042"]);
         await using var other = await Connect("screen-2", stores: ["fr-0043"]);
 
-        var forMine = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
-        var forBoth = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042", "fr-0043"));
+        var forMine = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
+        var forBoth = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042", "fr-0043"));
 
         // Messages on one connection arrive in send order: once the second is there, the first would have been too.
         await other.WaitForAsync(forBoth);
@@ -69,8 +54,8 @@ public sealed class AudienceDeliveryTests : IAsyncLifetime
         await using var member = await Connect("screen-1", stores: ["fr-0042"], regions: ["idf"]);
         await using var outsider = await Connect("admin-screen", stores: ["fr-0099"], regions: ["paca"], roles: ["admin"]);
 
-        var targeted = await Publishing.PublishAsync(_admin, Publishing.To(kind, id));
-        var everyone = await Publishing.PublishAsync(_admin, Publishing.ToAll());
+        var targeted = await Publishing.PublishAsync(Admin, Publishing.To(kind, id));
+        var everyone = await Publishing.PublishAsync(Admin, Publishing.ToAll());
 
         await member.WaitForAsync(everyone);
         await outsider.WaitForAsync(everyone);
@@ -85,13 +70,13 @@ public sealed class AudienceDeliveryTests : IAsyncLifetime
         await using var user = await Connect("fr-0042", stores: ["fr-0001"]);
         await using var store = await Connect("screen-1", stores: ["fr-0042"]);
 
-        var toStore = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
-        var toUser = await Publishing.PublishAsync(_admin, Publishing.To("users", "fr-0042"));
+        var toStore = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
+        var toUser = await Publishing.PublishAsync(Admin, Publishing.To("users", "fr-0042"));
 
         await user.WaitForAsync(toUser);
         await store.WaitForAsync(toStore);
         Assert.False(user.Has(toStore));
-        await Publishing.PublishAsync(_admin, Publishing.ToAll());
+        await Publishing.PublishAsync(Admin, Publishing.ToAll());
         await store.WaitForCountAsync(2);
         Assert.False(store.Has(toUser));
     }
@@ -101,7 +86,7 @@ public sealed class AudienceDeliveryTests : IAsyncLifetime
     {
         await using var regional = await Connect("manager-1", stores: ["fr-0042", "fr-0043"], regions: ["idf"]);
 
-        var id = await Publishing.PublishAsync(_admin, Publishing.Body(new() { ["stores"] = new System.Text.Json.Nodes.JsonArray("fr-0042", "fr-0043"), ["regions"] = new System.Text.Json.Nodes.JsonArray("idf") }));
+        var id = await Publishing.PublishAsync(Admin, Publishing.Body(new() { ["stores"] = new System.Text.Json.Nodes.JsonArray("fr-0042", "fr-0043"), ["regions"] = new System.Text.Json.Nodes.JsonArray("idf") }));
         await regional.WaitForAsync(id);
         await Eventually.TrueAsync(() => regional.Duplicates == 2, "both extra copies arrived and were dropped");
 
@@ -116,7 +101,7 @@ public sealed class AudienceDeliveryTests : IAsyncLifetime
         var ids = new List<string>();
         for (var i = 0; i < 50; i++)
         {
-            ids.Add(await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042")));
+            ids.Add(await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042")));
         }
 
         var parsed = ids.Select(i => NotificationId.TryParse(i, out var id) ? id : throw new InvalidOperationException(i)).ToList();
@@ -131,9 +116,9 @@ public sealed class AudienceDeliveryTests : IAsyncLifetime
     {
         await using var dashboard = await Connect("screen-1", stores: ["fr-0042"]);
 
-        var first = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"), idempotencyKey: "recall-2026-11-27");
-        using var again = await Publishing.PostAsync(_admin, Publishing.ToStores("fr-0042").With("title", "changed"), idempotencyKey: "recall-2026-11-27");
-        var fresh = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"), idempotencyKey: "recall-2026-11-28");
+        var first = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"), idempotencyKey: "recall-2026-11-27");
+        using var again = await Publishing.PostAsync(Admin, Publishing.ToStores("fr-0042").With("title", "changed"), idempotencyKey: "recall-2026-11-27");
+        var fresh = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"), idempotencyKey: "recall-2026-11-28");
 
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
         Assert.Equal(first, (await again.ReadJsonAsync()).GetProperty("id").GetString());
@@ -147,24 +132,24 @@ public sealed class AudienceDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task PublishAnswers202WithLocationOfTheNotification()
     {
-        using var response = await Publishing.PostAsync(_admin, Publishing.ToStores("fr-0042"));
+        using var response = await Publishing.PostAsync(Admin, Publishing.ToStores("fr-0042"));
         var id = (await response.ReadJsonAsync()).GetProperty("id").GetString();
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal($"/api/notifications/{id}", response.Headers.Location?.ToString());
-        using var status = await _admin.GetAsync(response.Headers.Location);
+        using var status = await Admin.GetAsync(response.Headers.Location);
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
     }
 
     [Fact]
     public async Task MessagePackClientsReceiveTheSameFieldNamesAndData()
     {
-        await using var connection = _app.CreateHubConnection(_app.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]), messagePack: true);
+        await using var connection = App.CreateHubConnection(App.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]), messagePack: true);
         var received = new TaskCompletionSource<IDictionary<object, object>>(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.On<IDictionary<object, object>>(HubMethods.Notification, n => received.TrySetResult(n));
         await connection.StartAsync().WithTimeout();
 
-        var id = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        var id = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
         var notification = await received.Task.WithTimeout();
 
         Assert.Equal(id, notification["id"]);
@@ -179,5 +164,5 @@ public sealed class AudienceDeliveryTests : IAsyncLifetime
     }
 
     private Task<Dashboard> Connect(string sub, string[]? stores = null, string[]? regions = null, string[]? roles = null) =>
-        Dashboard.ConnectAsync(_app, _app.Token(sub, stores, regions, roles ?? ["dashboard"]));
+        Dashboard.ConnectAsync(App, App.Token(sub, stores, regions, roles ?? ["dashboard"]));
 }

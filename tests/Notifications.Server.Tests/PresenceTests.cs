@@ -3,29 +3,14 @@ using Notifications.Server.Tests.Infrastructure;
 
 namespace Notifications.Server.Tests;
 
-public sealed class PresenceTests : IAsyncLifetime
+public sealed class PresenceTests : HubTest
 {
-    private readonly HubApplication _app = new();
-    private HttpClient _admin = null!;
-
-    public Task InitializeAsync()
-    {
-        _admin = _app.CreateClient(_app.AdminToken());
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _admin.Dispose();
-        await _app.DisposeAsync();
-    }
-
     [Fact]
     public async Task PresenceCountsConnectionsByStoreRegionRoleUserAndNode()
     {
-        await using var first = await Dashboard.ConnectAsync(_app, _app.Token("screen-1", stores: ["fr-0042"], regions: ["idf"], roles: ["dashboard"]));
-        await using var second = await Dashboard.ConnectAsync(_app, _app.Token("screen-2", stores: ["fr-0042"], regions: ["idf"], roles: ["dashboard"]));
-        await using var third = await Dashboard.ConnectAsync(_app, _app.Token("screen-1", stores: ["fr-0043"], regions: ["idf"], roles: ["dashboard"]));
+        await using var first = await Dashboard.ConnectAsync(App, App.Token("screen-1", stores: ["fr-0042"], regions: ["idf"], roles: ["dashboard"]));
+        await using var second = await Dashboard.ConnectAsync(App, App.Token("screen-2", stores: ["fr-0042"], regions: ["idf"], roles: ["dashboard"]));
+        await using var third = await Dashboard.ConnectAsync(App, App.Token("screen-1", stores: ["fr-0043"], regions: ["idf"], roles: ["dashboard"]));
 
         var presence = await Presence();
 
@@ -35,14 +20,14 @@ public sealed class PresenceTests : IAsyncLifetime
         Assert.Equal(3, presence.GetProperty("regions").GetProperty("idf").GetInt32());
         Assert.Equal(3, presence.GetProperty("roles").GetProperty("dashboard").GetInt32());
         Assert.Equal(2, presence.GetProperty("users").GetProperty("screen-1").GetInt32());
-        Assert.Equal(3, presence.GetProperty("nodes").GetProperty(_app.NodeName).GetInt32());
+        Assert.Equal(3, presence.GetProperty("nodes").GetProperty(App.NodeName).GetInt32());
     }
 
     [Fact]
     public async Task AClosedScreenStopsCounting()
     {
-        await using var staying = await Dashboard.ConnectAsync(_app, _app.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]));
-        var leaving = await Dashboard.ConnectAsync(_app, _app.Token("screen-2", stores: ["fr-0043"], roles: ["dashboard"]));
+        await using var staying = await Dashboard.ConnectAsync(App, App.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]));
+        var leaving = await Dashboard.ConnectAsync(App, App.Token("screen-2", stores: ["fr-0043"], roles: ["dashboard"]));
 
         await leaving.DisposeAsync();
 
@@ -56,5 +41,5 @@ public sealed class PresenceTests : IAsyncLifetime
         Assert.Equal(1, presence.GetProperty("stores").GetProperty("fr-0042").GetInt32());
     }
 
-    private async Task<JsonElement> Presence() => await (await _admin.GetAsync("/api/presence")).ReadJsonAsync();
+    private async Task<JsonElement> Presence() => await (await Admin.GetAsync("/api/presence")).ReadJsonAsync();
 }

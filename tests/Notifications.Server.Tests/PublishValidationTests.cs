@@ -6,23 +6,8 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests;
 
 /// <summary>Every bad publish gets 400 naming the field, and nothing is stored or sent.</summary>
-public sealed class PublishValidationTests : IAsyncLifetime
+public sealed class PublishValidationTests : HubTest
 {
-    private readonly HubApplication _app = new();
-    private HttpClient _admin = null!;
-
-    public Task InitializeAsync()
-    {
-        _admin = _app.CreateClient(_app.AdminToken());
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _admin.Dispose();
-        await _app.DisposeAsync();
-    }
-
     public static TheoryData<string, string> InvalidBodies => new()
     {
         { """{"type":"t","title":"%TITLE201%","severity":"info","target":{"all":true}}""", "title" },
@@ -60,14 +45,14 @@ public sealed class PublishValidationTests : IAsyncLifetime
     [MemberData(nameof(InvalidBodies))]
     public async Task InvalidPublishIsRefusedWithProblemDetailsNamingTheField(string template, string field)
     {
-        await using var dashboard = await Infrastructure.Dashboard.ConnectAsync(_app, _app.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]));
+        await using var dashboard = await Infrastructure.Dashboard.ConnectAsync(App, App.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]));
         var body = template
             .Replace("%TITLE201%", new string('t', 201), StringComparison.Ordinal)
             .Replace("%BODY4001%", new string('b', 4001), StringComparison.Ordinal)
             .Replace("%DATA16385%", DataOfBytes(16 * 1024 + 1), StringComparison.Ordinal)
             .Replace("%ID65%", new string('r', 65), StringComparison.Ordinal);
 
-        using var response = await _admin.PostAsync("/api/notifications", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        using var response = await Admin.PostAsync("/api/notifications", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -78,7 +63,7 @@ public sealed class PublishValidationTests : IAsyncLifetime
         await AssertNothingWasStoredAsync();
 
         // Sent after the refused one: once the marker is shown, anything sent before it would be too.
-        var marker = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        var marker = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
         await dashboard.WaitForAsync(marker);
         Assert.Equal([marker], dashboard.Arrivals);
     }
@@ -91,7 +76,7 @@ public sealed class PublishValidationTests : IAsyncLifetime
             .With("body", new string('b', 4000))
             .With("data", JsonNode.Parse(DataOfBytes(16 * 1024)));
 
-        var id = await Publishing.PublishAsync(_admin, body);
+        var id = await Publishing.PublishAsync(Admin, body);
 
         Assert.False(string.IsNullOrEmpty(id));
     }
@@ -100,7 +85,7 @@ public sealed class PublishValidationTests : IAsyncLifetime
     public async Task EveryBadFieldIsNamedAtOnce()
     {
         var body = """{"type":"bad type","title":"","severity":"loud","target":{}}""";
-        using var response = await _admin.PostAsync("/api/notifications", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        using var response = await Admin.PostAsync("/api/notifications", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         var errors = (await response.ReadJsonAsync()).GetProperty("errors");
         Assert.Equal(["severity", "target", "title", "type"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
@@ -109,7 +94,7 @@ public sealed class PublishValidationTests : IAsyncLifetime
     [Fact]
     public async Task MalformedIdempotencyKeyIsRefused()
     {
-        using var response = await Publishing.PostAsync(_admin, Publishing.ToAll(), idempotencyKey: new string('k', 256));
+        using var response = await Publishing.PostAsync(Admin, Publishing.ToAll(), idempotencyKey: new string('k', 256));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
@@ -119,8 +104,8 @@ public sealed class PublishValidationTests : IAsyncLifetime
     [Fact]
     public async Task MalformedNotificationIdIsRefusedWith400AndUnknownIdWith404()
     {
-        using var malformed = await _admin.GetAsync("/api/notifications/not-an-id");
-        using var unknown = await _admin.GetAsync("/api/notifications/1-0");
+        using var malformed = await Admin.GetAsync("/api/notifications/not-an-id");
+        using var unknown = await Admin.GetAsync("/api/notifications/1-0");
 
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.True((await malformed.ReadJsonAsync()).GetProperty("errors").TryGetProperty("id", out _));
@@ -131,7 +116,7 @@ public sealed class PublishValidationTests : IAsyncLifetime
     [Fact]
     public async Task HistoryQueryErrorsNameTheirParameters()
     {
-        using var response = await _admin.GetAsync("/api/notifications?audience=shop:1&after=yesterday&limit=1001");
+        using var response = await Admin.GetAsync("/api/notifications?audience=shop:1&after=yesterday&limit=1001");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await response.ReadJsonAsync()).GetProperty("errors");
@@ -141,18 +126,18 @@ public sealed class PublishValidationTests : IAsyncLifetime
     [Fact]
     public async Task ABadRequestDoesNotDisturbTheNextGoodOne()
     {
-        using var bad = await _admin.PostAsync("/api/notifications", new StringContent("{\"title\":", System.Text.Encoding.UTF8, "application/json"));
-        var id = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        using var bad = await Admin.PostAsync("/api/notifications", new StringContent("{\"title\":", System.Text.Encoding.UTF8, "application/json"));
+        var id = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
 
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        using var status = await _admin.GetAsync($"/api/notifications/{id}");
+        using var status = await Admin.GetAsync($"/api/notifications/{id}");
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
     }
 
     private async Task AssertNothingWasStoredAsync()
     {
-        var history = await (await _admin.GetAsync("/api/notifications?audience=all")).ReadJsonAsync();
-        var store = await (await _admin.GetAsync("/api/notifications?audience=store:fr-0042")).ReadJsonAsync();
+        var history = await (await Admin.GetAsync("/api/notifications?audience=all")).ReadJsonAsync();
+        var store = await (await Admin.GetAsync("/api/notifications?audience=store:fr-0042")).ReadJsonAsync();
         Assert.Equal(0, history.GetProperty("items").GetArrayLength());
         Assert.Equal(0, store.GetProperty("items").GetArrayLength());
     }

@@ -6,23 +6,8 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests;
 
 /// <summary>Resume(afterId): what a reconnecting screen missed, gap-free, or an honest "reload".</summary>
-public sealed class ResumeTests : IAsyncLifetime
+public sealed class ResumeTests : HubTest
 {
-    private HubApplication _app = new();
-    private HttpClient _admin = null!;
-
-    public Task InitializeAsync()
-    {
-        _admin = _app.CreateClient(_app.AdminToken());
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _admin.Dispose();
-        await _app.DisposeAsync();
-    }
-
     [Fact]
     public async Task ResumeWithoutCursorReturnsNothingAndTheCurrentPosition()
     {
@@ -32,8 +17,8 @@ public sealed class ResumeTests : IAsyncLifetime
             Assert.Null(nothingYet.LastId);
         }
 
-        await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
-        var last = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0099"));
+        await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
+        var last = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0099"));
         await using var dashboard = await Connect("screen-1");
 
         var result = await Resume(dashboard.Connection, null);
@@ -49,14 +34,14 @@ public sealed class ResumeTests : IAsyncLifetime
         string seen;
         await using (var before = await Connect("screen-1"))
         {
-            seen = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+            seen = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
             await before.WaitForAsync(seen);
         }
 
-        var missed1 = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
-        var otherStore = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0043"));
-        var missed2 = await Publishing.PublishAsync(_admin, Publishing.ToAll());
-        var missed3 = await Publishing.PublishAsync(_admin, Publishing.To("users", "screen-1"));
+        var missed1 = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
+        var otherStore = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0043"));
+        var missed2 = await Publishing.PublishAsync(Admin, Publishing.ToAll());
+        var missed3 = await Publishing.PublishAsync(Admin, Publishing.To("users", "screen-1"));
 
         await using var after = await Connect("screen-1");
         var result = await Resume(after.Connection, seen);
@@ -74,11 +59,11 @@ public sealed class ResumeTests : IAsyncLifetime
         await UseApp(new() { ["Hub:MaxResumeNotifications"] = "2" });
         for (var i = 0; i < 3; i++)
         {
-            await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+            await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
         }
 
-        var seen = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
-        var missed = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        var seen = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
+        var missed = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
         await using var dashboard = await Connect("screen-1");
 
         var result = await Resume(dashboard.Connection, seen);
@@ -90,7 +75,7 @@ public sealed class ResumeTests : IAsyncLifetime
     [Fact]
     public async Task ACursorBeyondEveryIssuedIdSaysNotRecovered()
     {
-        await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
         await using var dashboard = await Connect("screen-1");
 
         var result = await Resume(dashboard.Connection, "99999999999999-0");
@@ -105,7 +90,7 @@ public sealed class ResumeTests : IAsyncLifetime
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            ids.Add(await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042")));
+            ids.Add(await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042")));
         }
 
         await using var dashboard = await Connect("screen-1");
@@ -131,10 +116,10 @@ public sealed class ResumeTests : IAsyncLifetime
     public async Task ResumeBeyondTheLimitSaysNotRecovered()
     {
         await UseApp(new() { ["Hub:MaxResumeNotifications"] = "2" });
-        var seen = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        var seen = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
         for (var i = 0; i < 3; i++)
         {
-            await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+            await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
         }
 
         await using var dashboard = await Connect("screen-1");
@@ -147,10 +132,10 @@ public sealed class ResumeTests : IAsyncLifetime
     [Fact]
     public async Task ExpiredNotificationsAreNotReplayed()
     {
-        var seen = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
-        var shortLived = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042").With("ttlSeconds", 1));
-        var lasting = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042").With("ttlSeconds", 3600));
-        var expiresAt = (await (await _admin.GetAsync($"/api/notifications/{shortLived}")).ReadJsonAsync()).GetProperty("expiresAt").GetDateTime();
+        var seen = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
+        var shortLived = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042").With("ttlSeconds", 1));
+        var lasting = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042").With("ttlSeconds", 3600));
+        var expiresAt = (await (await Admin.GetAsync($"/api/notifications/{shortLived}")).ReadJsonAsync()).GetProperty("expiresAt").GetDateTime();
         await Eventually.TrueAsync(() => DateTime.UtcNow > expiresAt.AddMilliseconds(50), "the short-lived notification has expired");
 
         await using var dashboard = await Connect("screen-1");
@@ -168,7 +153,7 @@ public sealed class ResumeTests : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<HubException>(() => Resume(dashboard.Connection, "yesterday"));
         Assert.Contains("not a notification id", refused.Message, StringComparison.Ordinal);
 
-        var id = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        var id = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
         await dashboard.WaitForAsync(id);
         Assert.Equal(HubConnectionState.Connected, dashboard.Connection.State);
         Assert.Equal(id, (await Resume(dashboard.Connection, null)).LastId);
@@ -177,7 +162,7 @@ public sealed class ResumeTests : IAsyncLifetime
     [Fact]
     public async Task ANotificationPublishedWhileAClientResumesReachesItLiveOrInTheReplay()
     {
-        var cursor = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        var cursor = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
         var published = new List<string>();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
@@ -185,7 +170,7 @@ public sealed class ResumeTests : IAsyncLifetime
         {
             for (var i = 0; i < 150; i++)
             {
-                published.Add(await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042")));
+                published.Add(await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042")));
             }
         }, stop.Token);
 
@@ -193,7 +178,7 @@ public sealed class ResumeTests : IAsyncLifetime
         var screens = new List<Dashboard>();
         while (!publishing.IsCompleted && screens.Count < 8)
         {
-            var screen = await Dashboard.ConnectAsync(_app, _app.Token($"screen-{screens.Count}", stores: ["fr-0042"], roles: ["dashboard"]), reconnect: false, cursor: cursor);
+            var screen = await Dashboard.ConnectAsync(App, App.Token($"screen-{screens.Count}", stores: ["fr-0042"], roles: ["dashboard"]), reconnect: false, cursor: cursor);
             screens.Add(screen);
         }
 
@@ -207,16 +192,8 @@ public sealed class ResumeTests : IAsyncLifetime
         }
     }
 
-    private async Task UseApp(Dictionary<string, string?> settings)
-    {
-        _admin.Dispose();
-        await _app.DisposeAsync();
-        _app = new HubApplication(settings);
-        _admin = _app.CreateClient(_app.AdminToken());
-    }
-
     private Task<Dashboard> Connect(string sub) =>
-        Dashboard.ConnectAsync(_app, _app.Token(sub, stores: ["fr-0042"], roles: ["dashboard"]));
+        Dashboard.ConnectAsync(App, App.Token(sub, stores: ["fr-0042"], roles: ["dashboard"]));
 
     private static Task<ResumeResult> Resume(HubConnection connection, string? afterId) =>
         connection.InvokeAsync<ResumeResult>("Resume", afterId).WithTimeout();
