@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.SignalR.Client;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 using Notifications.Server.Hub;
 using Notifications.Server.Tests.Infrastructure;
 

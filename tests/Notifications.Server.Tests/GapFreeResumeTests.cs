@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 using Notifications.Server.Storage;
 using Notifications.Server.Tests.Infrastructure;
 

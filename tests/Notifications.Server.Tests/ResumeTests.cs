@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 using Notifications.Server.Tests.Infrastructure;
 
 namespace Notifications.Server.Tests;

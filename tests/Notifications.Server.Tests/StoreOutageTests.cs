@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 using Notifications.Server.Storage;
 using Notifications.Server.Tests.Infrastructure;
 

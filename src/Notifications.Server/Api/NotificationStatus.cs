@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 
 namespace Notifications.Server.Api;
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Notifications.Server.Acknowledgements;
 using Notifications.Server.Auth;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 using Notifications.Server.Delivery;
 using Notifications.Server.Storage;
 

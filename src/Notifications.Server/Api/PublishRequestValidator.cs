@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 using Notifications.Server.Storage;
 
 namespace Notifications.Server.Api;

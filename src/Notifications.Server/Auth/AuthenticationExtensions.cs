@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 
 namespace Notifications.Server.Auth;
 

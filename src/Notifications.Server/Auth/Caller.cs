@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 
 namespace Notifications.Server.Auth;
 

@@ -1,4 +1,4 @@
-using Notifications.Server.Contract;
+using Notifications.Contract;
 
 namespace Notifications.Server.Delivery;
 

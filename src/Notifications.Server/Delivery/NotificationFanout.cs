@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 using Notifications.Server.Hub;
 using Notifications.Server.Operations;
 using Notifications.Server.Presence;

@@ -3,6 +3,7 @@ using MessagePack.Resolvers;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Notifications.Contract;
 using Notifications.Server.Acknowledgements;
 using Notifications.Server.Delivery;
 using Notifications.Server.Operations;

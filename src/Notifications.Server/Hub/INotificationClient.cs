@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 
 namespace Notifications.Server.Hub;
 

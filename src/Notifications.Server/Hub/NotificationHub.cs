@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Notifications.Server.Acknowledgements;
 using Notifications.Server.Auth;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 using Notifications.Server.Operations;
 using Notifications.Server.Presence;
 using Notifications.Server.Storage;

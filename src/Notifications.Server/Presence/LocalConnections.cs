@@ -1,5 +1,5 @@
 using Notifications.Server.Auth;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 
 namespace Notifications.Server.Presence;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 using Notifications.Server.Hub;
 using Notifications.Server.Presence;
 using Notifications.Server.Storage;

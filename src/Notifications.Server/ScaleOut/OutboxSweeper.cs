@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 using Notifications.Server.Delivery;
 using Notifications.Server.Storage;
 

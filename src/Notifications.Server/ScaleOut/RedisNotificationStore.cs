@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 using Notifications.Server.Storage;
 using StackExchange.Redis;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 
 namespace Notifications.Server.Storage;
 

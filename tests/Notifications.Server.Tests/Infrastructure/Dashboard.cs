@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.SignalR.Client;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 using Notifications.Server.Hub;
 
 namespace Notifications.Server.Tests.Infrastructure;

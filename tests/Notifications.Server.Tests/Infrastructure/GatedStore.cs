@@ -1,4 +1,4 @@
-using Notifications.Server.Contract;
+using Notifications.Contract;
 using Notifications.Server.Storage;
 
 namespace Notifications.Server.Tests.Infrastructure;

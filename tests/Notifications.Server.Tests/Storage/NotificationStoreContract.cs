@@ -1,5 +1,5 @@
 using Notifications.Server.Tests.Infrastructure;
-using Notifications.Server.Contract;
+using Notifications.Contract;
 using Notifications.Server.Storage;
 
 namespace Notifications.Server.Tests.Storage;

@@ -1,4 +1,4 @@
-namespace Notifications.Server.Contract;
+namespace Notifications.Contract;
 
 /// <summary>The severities the contract allows; kept as strings because they are the wire values.</summary>
 public static class Severity

@@ -1,7 +1,7 @@
 using System.Runtime.Serialization;
 using System.Text.Json;
 
-namespace Notifications.Server.Contract;
+namespace Notifications.Contract;
 
 /// <summary>
 /// A notification as clients see it, over SignalR (JSON or MessagePack) and REST.

@@ -1,4 +1,4 @@
-namespace Notifications.Server.Contract;
+namespace Notifications.Contract;
 
 /// <summary>
 /// Audience names. Each kind has its own prefix so that no claim value can collide with

@@ -1,4 +1,4 @@
-namespace Notifications.Server.Hub;
+namespace Notifications.Contract;
 
 /// <summary>Names on the wire, as the contract spells them.</summary>
 public static class HubMethods

@@ -1,6 +1,6 @@
 using System.Runtime.Serialization;
 
-namespace Notifications.Server.Contract;
+namespace Notifications.Contract;
 
 /// <summary>The answer to <c>Resume(afterId)</c>.</summary>
 [DataContract]

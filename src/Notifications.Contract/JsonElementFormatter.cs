@@ -3,13 +3,13 @@ using System.Text.Json;
 using MessagePack;
 using MessagePack.Formatters;
 
-namespace Notifications.Server.Hub;
+namespace Notifications.Contract;
 
 /// <summary>
 /// Writes a notification's free-form <c>data</c> (a <see cref="JsonElement"/>) as native MessagePack
 /// maps, arrays and scalars, so MessagePack clients see the same structure JSON clients do.
 /// </summary>
-internal sealed class JsonElementFormatter : IMessagePackFormatter<JsonElement>
+public sealed class JsonElementFormatter : IMessagePackFormatter<JsonElement>
 {
     public static readonly JsonElementFormatter Instance = new();
 

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace Notifications.Server.Contract;
+namespace Notifications.Contract;
 
 /// <summary>
 /// A notification id in Redis Stream form, <c>{milliseconds}-{sequence}</c>, so that the in-memory

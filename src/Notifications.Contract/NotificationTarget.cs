@@ -1,6 +1,6 @@
 using System.Runtime.Serialization;
 
-namespace Notifications.Server.Contract;
+namespace Notifications.Contract;
 
 /// <summary>Who a notification is for. Several lists may be combined; they add up.</summary>
 [DataContract]

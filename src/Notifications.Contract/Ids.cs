@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Notifications.Server.Contract;
+namespace Notifications.Contract;
 
 /// <summary>The contract's rule for store, region, sub, role and type ids.</summary>
 public static partial class Ids
