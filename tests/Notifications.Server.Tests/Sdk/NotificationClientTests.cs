@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR.Client;
+using Notifications.Client;
+using Notifications.Contract;
+using Notifications.Server.Tests.Infrastructure;
+
+namespace Notifications.Server.Tests.Sdk;
+
+/// <summary>The .NET SDK's NotificationClient against the real hub on real sockets.</summary>
+public sealed class NotificationClientTests : IAsyncLifetime
+{
+    private readonly HubApplication _app = new(new Dictionary<string, string?> { ["Retention:MaxCountPerAudience"] = "50" });
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "sdk-tests-" + Guid.NewGuid().ToString("N")[..8]);
+    private HttpClient _admin = null!;
+
+    public Task InitializeAsync()
+    {
+        _app.UseRealSockets();
+        _admin = _app.CreateClient(_app.AdminToken());
+        Directory.CreateDirectory(_directory);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _admin.Dispose();
+        await _app.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task DeliversEachNotificationOnceInOrderToTheEventAndTheStream()
+    {
+        await using var client = Client();
+        var seen = new ConcurrentQueue<string>();
+        client.NotificationReceived += n =>
+        {
+            seen.Enqueue(n.Id);
+            return Task.CompletedTask;
+        };
+        await client.StartAsync().AsTask().WithTimeout();
+
+        var published = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            // Addressed to two of the screen's audiences: each arrives twice and is delivered once.
+            published.Add(await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042").With("target", new System.Text.Json.Nodes.JsonObject
+            {
+                ["stores"] = new System.Text.Json.Nodes.JsonArray("fr-0042"),
+                ["regions"] = new System.Text.Json.Nodes.JsonArray("idf"),
+            })));
+        }
+
+        var streamed = new List<string>();
+        await foreach (var notification in client.ReadAllAsync().WithCancellation(Timeout()))
+        {
+            streamed.Add(notification.Id);
+            if (streamed.Count == published.Count)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(published, streamed);
+        await Eventually.TrueAsync(() => seen.Count == published.Count, "every notification reached the event");
+        Assert.Equal(published, seen);
+        Assert.Equal(published[^1], client.Cursor);
+        Assert.Equal(NotificationConnectionState.Connected, client.State);
+    }
+
+    [Fact]
+    public async Task AfterTheNetworkDropsItReconnectsWithAFreshTokenAndDeliversWhatWasMissedOnceInOrder()
+    {
+        await using var proxy = new LoopbackTcpProxy(_app.BaseAddress);
+        var tokens = 0;
+        var states = new ConcurrentQueue<NotificationConnectionState>();
+        await using var client = Client(via: proxy.Address, onToken: () => Interlocked.Increment(ref tokens));
+        client.StateChanged += s =>
+        {
+            states.Enqueue(s);
+            return Task.CompletedTask;
+        };
+        var delivered = new ConcurrentQueue<string>();
+        client.NotificationReceived += n =>
+        {
+            delivered.Enqueue(n.Id);
+            return Task.CompletedTask;
+        };
+        await client.StartAsync().AsTask().WithTimeout();
+        var published = new List<string> { await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042")) };
+        await Eventually.TrueAsync(() => delivered.Count == 1, "the first notification arrived");
+
+        proxy.Cut();
+        await Eventually.TrueAsync(() => client.State == NotificationConnectionState.Reconnecting, "the client noticed the drop");
+        for (var i = 0; i < 3; i++)
+        {
+            published.Add(await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042")));
+        }
+
+        proxy.Restore();
+        await Eventually.TrueAsync(() => delivered.Count == published.Count && client.State == NotificationConnectionState.Connected, "the client caught up", TimeSpan.FromSeconds(30));
+
+        Assert.Equal(published, delivered);
+        Assert.True(tokens >= 2, $"a token was asked for each connection, {tokens} in all");
+        Assert.Contains(NotificationConnectionState.Reconnecting, states);
+    }
+
+    [Fact]
+    public async Task WhenTheHubCannotReplayEverythingTheClientSaysReloadIsNeeded()
+    {
+        var first = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        for (var i = 0; i < 60; i++)
+        {
+            await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        }
+
+        await using var client = Client(cursor: new InMemoryCursorStore(first));
+        var reload = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.ReloadRequired += () =>
+        {
+            reload.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        await client.StartAsync().AsTask().WithTimeout();
+
+        await reload.Task.WithTimeout();
+    }
+
+    [Fact]
+    public async Task AServiceThatRestartsResumesFromItsFileCursor()
+    {
+        var cursorFile = Path.Combine(_directory, "cursor");
+        var before = new List<string>();
+        await using (var first = Client(cursor: new FileCursorStore(cursorFile)))
+        {
+            first.NotificationReceived += n =>
+            {
+                before.Add(n.Id);
+                return Task.CompletedTask;
+            };
+            await first.StartAsync().AsTask().WithTimeout();
+            await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+            await Eventually.TrueAsync(() => before.Count == 1, "the first run got its notification");
+        }
+
+        var whileDown = new[]
+        {
+            await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042")),
+            await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042")),
+        };
+        var after = new ConcurrentQueue<string>();
+        await using var second = Client(cursor: new FileCursorStore(cursorFile));
+        second.NotificationReceived += n =>
+        {
+            after.Enqueue(n.Id);
+            return Task.CompletedTask;
+        };
+        await second.StartAsync().AsTask().WithTimeout();
+
+        await Eventually.TrueAsync(() => after.Count == 2, "the restarted client got what it missed");
+        Assert.Equal(whileDown, after);
+        Assert.Equal(whileDown[^1], (await File.ReadAllTextAsync(cursorFile)).Trim());
+    }
+
+    [Fact]
+    public async Task StartKeepsTryingUntilTheHubIsReachable()
+    {
+        await using var proxy = new LoopbackTcpProxy(_app.BaseAddress);
+        proxy.Cut();
+        var attempts = 0;
+        await using var client = Client(via: proxy.Address, onToken: () => Interlocked.Increment(ref attempts));
+
+        var starting = client.StartAsync().AsTask();
+        await Eventually.TrueAsync(() => Volatile.Read(ref attempts) >= 2, "the client tried more than once");
+        Assert.False(starting.IsCompleted);
+        proxy.Restore();
+
+        await starting.WithTimeout(TimeSpan.FromSeconds(30));
+        Assert.Equal(NotificationConnectionState.Connected, client.State);
+    }
+
+    [Fact]
+    public async Task TheMessagePackProtocolDeliversTheSameNotification()
+    {
+        await using var client = Client(protocol: NotificationProtocol.MessagePack);
+        await client.StartAsync().AsTask().WithTimeout();
+
+        var id = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+
+        await foreach (var notification in client.ReadAllAsync().WithCancellation(Timeout()))
+        {
+            Assert.Equal(id, notification.Id);
+            Assert.Equal(7, notification.Data!.Value.GetProperty("aisle").GetInt32());
+            Assert.Equal(["fr-0042"], notification.Target.Stores);
+            Assert.Equal(Severity.Info, notification.Severity);
+            break;
+        }
+
+        await client.AcknowledgeAsync(id);
+        var status = await (await _admin.GetAsync($"/api/notifications/{id}")).ReadJsonAsync();
+        Assert.Equal("sdk-screen", status.GetProperty("acknowledgements")[0].GetProperty("sub").GetString());
+    }
+
+    [Fact]
+    public async Task AcknowledgingAnUnknownIdThrowsAHubExceptionAndKeepsTheClientConnected()
+    {
+        await using var client = Client();
+        await client.StartAsync().AsTask().WithTimeout();
+
+        await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => client.AcknowledgeAsync("1-0").AsTask());
+
+        Assert.Equal(NotificationConnectionState.Connected, client.State);
+    }
+
+    private NotificationClient Client(Uri? via = null, Action? onToken = null, INotificationCursorStore? cursor = null, NotificationProtocol protocol = NotificationProtocol.Json)
+    {
+        var token = _app.Token("sdk-screen", stores: ["fr-0042"], regions: ["idf"], roles: ["dashboard"]);
+        return new NotificationClient(new NotificationClientOptions
+        {
+            HubUrl = new Uri(via ?? _app.BaseAddress, "/hubs/notifications"),
+            AccessTokenProvider = _ =>
+            {
+                onToken?.Invoke();
+                return ValueTask.FromResult<string?>(token);
+            },
+            RetryPolicy = new ExponentialBackoffRetryPolicy { InitialDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1) },
+            CursorStore = cursor ?? new InMemoryCursorStore(),
+            Protocol = protocol,
+        });
+    }
+
+    private static CancellationToken Timeout() => new CancellationTokenSource(Eventually.DefaultTimeout).Token;
+}
