@@ -1,5 +1,5 @@
-using Notifications.Server.Auth;
 using Notifications.Contract;
+using Notifications.Server.Auth;
 using Notifications.Server.Operations;
 using Notifications.Server.Storage;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Notifications.Contract;
 using Notifications.Server.Acknowledgements;
 using Notifications.Server.Auth;
-using Notifications.Contract;
 using Notifications.Server.Delivery;
 using Notifications.Server.Storage;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Notifications.Contract;
 using Notifications.Server.Auth;
 using Notifications.Server.Presence;
 

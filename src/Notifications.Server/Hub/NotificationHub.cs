@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Notifications.Contract;
 using Notifications.Server.Acknowledgements;
 using Notifications.Server.Auth;
-using Notifications.Contract;
 using Notifications.Server.Operations;
 using Notifications.Server.Presence;
 using Notifications.Server.Storage;

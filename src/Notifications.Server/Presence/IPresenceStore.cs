@@ -1,3 +1,4 @@
+using Notifications.Contract;
 namespace Notifications.Server.Presence;
 
 /// <summary>Presence across every node of the hub.</summary>

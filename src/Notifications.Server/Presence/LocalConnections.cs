@@ -1,5 +1,5 @@
-using Notifications.Server.Auth;
 using Notifications.Contract;
+using Notifications.Server.Auth;
 
 namespace Notifications.Server.Presence;
 

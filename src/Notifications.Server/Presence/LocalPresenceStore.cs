@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Notifications.Contract;
 using Notifications.Server.Hub;
 
 namespace Notifications.Server.Presence;

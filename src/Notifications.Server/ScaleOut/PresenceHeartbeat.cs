@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Notifications.Contract;
 using Notifications.Server.Hub;
 using Notifications.Server.Presence;
 using Notifications.Server.Storage;

@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
-using RedisHubOptions = Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Notifications.Server.Delivery;
 using Notifications.Server.Presence;
 using Notifications.Server.Storage;
 using StackExchange.Redis;
+using RedisHubOptions = Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions;
 
 namespace Notifications.Server.ScaleOut;
 

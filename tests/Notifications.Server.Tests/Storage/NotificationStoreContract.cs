@@ -1,6 +1,6 @@
-using Notifications.Server.Tests.Infrastructure;
 using Notifications.Contract;
 using Notifications.Server.Storage;
+using Notifications.Server.Tests.Infrastructure;
 
 namespace Notifications.Server.Tests.Storage;
 

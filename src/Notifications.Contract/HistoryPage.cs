@@ -1,6 +1,5 @@
-using Notifications.Contract;
 
-namespace Notifications.Server.Api;
+namespace Notifications.Contract;
 
 /// <summary>One page of an audience's history, oldest first.</summary>
 /// <param name="Items">At most <c>limit</c> notifications.</param>

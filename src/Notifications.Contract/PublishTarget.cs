@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Notifications.Server.Api;
+namespace Notifications.Contract;
 
 /// <summary>The target of a publish request; lists may be omitted.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]

@@ -1,4 +1,4 @@
-namespace Notifications.Server.Presence;
+namespace Notifications.Contract;
 
 /// <summary>Who is connected now, with connection counts (the <c>GET /api/presence</c> answer).</summary>
 public sealed record PresenceSnapshot(

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Notifications.Server.Api;
+namespace Notifications.Contract;
 
 /// <summary>The body of <c>POST /api/notifications</c>: a notification without id and createdAt.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]

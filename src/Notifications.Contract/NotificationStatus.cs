@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Notifications.Contract;
 
-namespace Notifications.Server.Api;
+namespace Notifications.Contract;
 
 /// <summary>A notification with who acknowledged it and which targeted stores have not yet.</summary>
 public sealed record NotificationStatus
