@@ -1,0 +1,24 @@
+using Notifications.Contract;
+using Notifications.Server.Storage;
+
+namespace Notifications.Server.Tests.Infrastructure;
+
+/// <summary>A store whose server is down: every call fails the way a real store reports it.</summary>
+internal sealed class UnreachableStore : INotificationStore
+{
+    public Task<AppendResult> AppendAsync(NotificationDraft draft, IReadOnlyList<string> audiences, string? idempotencyKey, CancellationToken cancellationToken) => throw Down();
+
+    public Task<Notification?> GetAsync(NotificationId id, CancellationToken cancellationToken) => throw Down();
+
+    public Task<StreamRead> ReadAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken) => throw Down();
+
+    public Task<NotificationId?> GetLastIdAsync(CancellationToken cancellationToken) => throw Down();
+
+    public Task<bool> AcknowledgeAsync(NotificationId id, Acknowledgement acknowledgement, CancellationToken cancellationToken) => throw Down();
+
+    public Task<IReadOnlyList<Acknowledgement>> GetAcknowledgementsAsync(NotificationId id, CancellationToken cancellationToken) => throw Down();
+
+    public Task PingAsync(CancellationToken cancellationToken) => throw Down();
+
+    private static StoreUnavailableException Down() => new("connection refused");
+}
