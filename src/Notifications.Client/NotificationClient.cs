@@ -90,13 +90,14 @@ public sealed partial class NotificationClient : IAsyncDisposable
 
     /// <summary>
     /// Connects, retrying with the retry policy until connected, and catches up from the cursor store's
-    /// cursor. Throws when the policy gives up or <paramref name="cancellationToken"/> is cancelled.
+    /// cursor. Throws when the policy gives up, when the hub refuses the token (401, 403), or when
+    /// <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
     public async ValueTask StartAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopped) == 1, this);
         await LoadCursorAsync(cancellationToken).ConfigureAwait(false);
-        await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await ConnectAsync(firstStart: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Disconnects; <see cref="ReadAllAsync"/> ends.</summary>
@@ -137,7 +138,7 @@ public sealed partial class NotificationClient : IAsyncDisposable
         _delivery.Dispose();
     }
 
-    private async Task ConnectAsync(CancellationToken cancellationToken)
+    private async Task ConnectAsync(bool firstStart, CancellationToken cancellationToken)
     {
         await SetStateAsync(NotificationConnectionState.Connecting).ConfigureAwait(false);
         var started = DateTimeOffset.UtcNow;
@@ -149,6 +150,12 @@ public sealed partial class NotificationClient : IAsyncDisposable
                 await ResumeAsync(cancellationToken).ConfigureAwait(false);
                 await SetStateAsync(NotificationConnectionState.Connected).ConfigureAwait(false);
                 return;
+            }
+            catch (HttpRequestException refused) when (firstStart && refused.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+            {
+                // A token refused at the very start is a mistake to report, not an outage to wait out.
+                await SetStateAsync(NotificationConnectionState.Disconnected).ConfigureAwait(false);
+                throw;
             }
             catch (Exception failure) when (failure is not OperationCanceledException)
             {
@@ -208,7 +215,7 @@ public sealed partial class NotificationClient : IAsyncDisposable
         LogClosed(_logger, reason?.Message ?? "closed");
         try
         {
-            await ConnectAsync(_lifetime.Token).ConfigureAwait(false);
+            await ConnectAsync(firstStart: false, _lifetime.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
         {

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Notifications.Server.Tests.Infrastructure;
+
+namespace Notifications.Server.Tests.Sdk;
+
+/// <summary>The <c>notify</c> tool run as a process, as a script would, against the hub on real sockets.</summary>
+public sealed class NotifyToolTests : IAsyncLifetime
+{
+    private readonly HubApplication _app = new();
+
+    public Task InitializeAsync()
+    {
+        _app.UseRealSockets();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task SendPrintsTheIdAndStatusAndPresenceShowIt()
+    {
+        var admin = _app.AdminToken();
+        await using var screen = await Dashboard.StartAsync(_app.CreateHubConnection(_app.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"])));
+
+        var send = await Notify(admin, "send", "--store", "fr-0042", "--store", "fr-0043", "--severity", "critical", "--title", "Recall: oat milk", "--body", "Lot 2611", "--requires-ack", "--data", "{\"lot\":2611}");
+        var id = send.Output.Trim();
+        await screen.WaitForAsync(id);
+        await screen.Connection.InvokeAsync("Acknowledge", id).WithTimeout();
+        var status = await Notify(admin, "status", id);
+        var presence = await Notify(admin, "presence");
+
+        Assert.Equal(0, send.ExitCode);
+        Assert.Equal("critical", Assert.Single(screen.Shown).Severity);
+        Assert.Equal(2611, screen.Shown[0].Data!.Value.GetProperty("lot").GetInt32());
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("acknowledged by screen-42 (fr-0042)", status.Output, StringComparison.Ordinal);
+        Assert.Contains("pending: fr-0043", status.Output, StringComparison.Ordinal);
+        Assert.Contains("fr-0042 1", presence.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WatchPrintsOneJsonObjectPerLine()
+    {
+        var start = Start(_app.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"]), "watch", "--json");
+        using var watch = Process.Start(start)!;
+        try
+        {
+            // The watcher says [connected] on standard error once it listens.
+            await Eventually.TrueAsync(async () => (await watch.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(15)))?.Contains("[connected]", StringComparison.Ordinal) == true, "notify watch is connected", TimeSpan.FromSeconds(30));
+            using var admin = _app.CreateClient(_app.AdminToken());
+            var id = await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0042"));
+
+            var line = await watch.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(15));
+            var notification = JsonDocument.Parse(line!).RootElement;
+            Assert.Equal(id, notification.GetProperty("id").GetString());
+            Assert.Equal("price-change", notification.GetProperty("type").GetString());
+        }
+        finally
+        {
+            watch.Kill();
+            await watch.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    [Fact]
+    public async Task RejectedInputExitsWith2AndNamesTheField()
+    {
+        var result = await Notify(_app.AdminToken(), "send", "--store", "fr 42", "--title", "x", "--severity", "urgent");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("severity", result.Error, StringComparison.Ordinal);
+        Assert.Contains("target.stores", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARefusedTokenExitsWith3()
+    {
+        var result = await Notify(_app.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"]), "send", "--all", "--title", "x");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("'admin'", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnreachableHubExitsWith4()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+
+        var result = await Notify(_app.AdminToken(), "--url", $"http://127.0.0.1:{port}", "send", "--all", "--title", "x");
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("cannot be reached", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AMissingUrlOrTokenIsSaidInOneSentence()
+    {
+        var result = await Notify(null, "presence");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("No token: pass --token or set NOTIFY_TOKEN.", result.Error.Trim());
+    }
+
+    private ProcessStartInfo Start(string? token, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Notifications.Cli.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["NOTIFY_URL"] = _app.BaseAddress.ToString();
+        start.Environment.Remove("NOTIFY_TOKEN");
+        if (token is not null)
+        {
+            start.Environment["NOTIFY_TOKEN"] = token;
+        }
+
+        return start;
+    }
+
+    private async Task<(int ExitCode, string Output, string Error)> Notify(string? token, params string[] arguments)
+    {
+        using var process = Process.Start(Start(token, arguments))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, await output, await error);
+    }
+}
