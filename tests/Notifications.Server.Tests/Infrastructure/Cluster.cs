@@ -71,6 +71,15 @@ internal sealed class Cluster : IAsyncDisposable
     /// <summary>SIGKILL: the node dies without closing anything, as on a power cut.</summary>
     public Task KillNodeAsync(int index) => RunScriptAsync("kill-node", index.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>SIGTERM: the node shuts down cleanly, closing its connections.</summary>
+    public Task StopNodeAsync(int index) => RunScriptAsync("stop-node", index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public async Task StartNodeAsync(int index)
+    {
+        await RunScriptAsync("start-node", index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Load();
+    }
+
     public Task StopRedisAsync() => RunScriptAsync("stop-redis");
 
     public async Task StartRedisAsync()
