@@ -55,6 +55,12 @@ internal static class CommandRunner
             await Console.Error.WriteLineAsync($"Refused: {refused.Message}");
             return ExitCodes.Rejected;
         }
+        catch (Exception unexpected) when (unexpected is not OperationCanceledException)
+        {
+            // Scripts read one sentence, never a stack trace; the exit code says it was unexpected.
+            await Console.Error.WriteLineAsync($"Unexpected error: {unexpected.Message}");
+            return ExitCodes.Unexpected;
+        }
     }
 
     private static string Fields(NotificationRejectedException rejected) =>

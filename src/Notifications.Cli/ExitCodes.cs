@@ -4,6 +4,7 @@ namespace Notifications.Cli;
 internal static class ExitCodes
 {
     public const int Done = 0;
+    public const int Unexpected = 1;
     public const int Rejected = 2;
     public const int Refused = 3;
     public const int Unavailable = 4;

@@ -6,18 +6,27 @@ namespace Notifications.Contract;
 /// </summary>
 public static class Audience
 {
+    /// <summary>Every connection.</summary>
     public const string All = "all";
+    /// <summary>Prefix of a store's audience.</summary>
     public const string StorePrefix = "store:";
+    /// <summary>Prefix of a region's audience.</summary>
     public const string RegionPrefix = "region:";
+    /// <summary>Prefix of a role's audience.</summary>
     public const string RolePrefix = "role:";
+    /// <summary>Prefix of a user's audience.</summary>
     public const string UserPrefix = "user:";
 
+    /// <summary>The audience of store <paramref name="id"/>.</summary>
     public static string Store(string id) => StorePrefix + id;
 
+    /// <summary>The audience of region <paramref name="id"/>.</summary>
     public static string Region(string id) => RegionPrefix + id;
 
+    /// <summary>The audience of role <paramref name="name"/>.</summary>
     public static string Role(string name) => RolePrefix + name;
 
+    /// <summary>The audience of user <paramref name="sub"/>.</summary>
     public static string User(string sub) => UserPrefix + sub;
 
     /// <summary>The audiences a notification is stored under and sent to.</summary>

@@ -11,13 +11,16 @@ namespace Notifications.Contract;
 /// </summary>
 public sealed class JsonElementFormatter : IMessagePackFormatter<JsonElement>
 {
+    /// <summary>The one instance; it holds no state.</summary>
     public static readonly JsonElementFormatter Instance = new();
 
     private const int MaxDepth = 64;
 
+    /// <summary>Writes <paramref name="value"/> as MessagePack.</summary>
     public void Serialize(ref MessagePackWriter writer, JsonElement value, MessagePackSerializerOptions options) =>
         Write(ref writer, value, 0);
 
+    /// <summary>Reads a MessagePack value back into JSON.</summary>
     public JsonElement Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
     {
         var buffer = new ArrayBufferWriter<byte>();

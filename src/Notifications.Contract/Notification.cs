@@ -10,33 +10,43 @@ namespace Notifications.Contract;
 [DataContract]
 public sealed record Notification
 {
+    /// <summary>Assigned by the hub, <c>{milliseconds}-{sequence}</c>, strictly increasing in publish order: keep the greatest as your cursor.</summary>
     [DataMember(Name = "id")]
     public required string Id { get; init; }
 
+    /// <summary>What kind of notification, e.g. <c>price-change</c>.</summary>
     [DataMember(Name = "type")]
     public required string Type { get; init; }
 
+    /// <summary>At most 200 characters.</summary>
     [DataMember(Name = "title")]
     public required string Title { get; init; }
 
+    /// <summary>At most 4,000 characters.</summary>
     [DataMember(Name = "body")]
     public string? Body { get; init; }
 
+    /// <summary><c>info</c>, <c>warning</c> or <c>critical</c> (see <see cref="Contract.Severity"/>).</summary>
     [DataMember(Name = "severity")]
     public required string Severity { get; init; }
 
+    /// <summary>A JSON object of at most 16 KiB, as the publisher sent it.</summary>
     [DataMember(Name = "data")]
     public JsonElement? Data { get; init; }
 
+    /// <summary>Who it is for.</summary>
     [DataMember(Name = "target")]
     public required NotificationTarget Target { get; init; }
 
+    /// <summary>Whether stores must acknowledge it.</summary>
     [DataMember(Name = "requiresAck")]
     public bool RequiresAck { get; init; }
 
+    /// <summary>When the hub accepted it (UTC).</summary>
     [DataMember(Name = "createdAt")]
     public required DateTime CreatedAt { get; init; }
 
+    /// <summary>When it stops being shown (UTC), or null.</summary>
     [DataMember(Name = "expiresAt")]
     public DateTime? ExpiresAt { get; init; }
 }

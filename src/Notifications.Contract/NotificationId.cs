@@ -9,8 +9,10 @@ namespace Notifications.Contract;
 /// </summary>
 public readonly record struct NotificationId(long Milliseconds, long Sequence) : IComparable<NotificationId>
 {
+    /// <summary>Before every id.</summary>
     public static readonly NotificationId Zero = new(0, 0);
 
+    /// <summary>Parses <c>{milliseconds}-{sequence}</c>.</summary>
     public static bool TryParse([NotNullWhen(true)] string? text, out NotificationId id)
     {
         id = default;
@@ -45,20 +47,26 @@ public readonly record struct NotificationId(long Milliseconds, long Sequence) :
     /// <summary>The first id that can be issued at or after <paramref name="at"/>.</summary>
     public static NotificationId At(DateTimeOffset at) => new(Math.Max(0, at.ToUnixTimeMilliseconds()), 0);
 
+    /// <summary>Orders by time, then by sequence.</summary>
     public int CompareTo(NotificationId other)
     {
         var byTime = Milliseconds.CompareTo(other.Milliseconds);
         return byTime != 0 ? byTime : Sequence.CompareTo(other.Sequence);
     }
 
+    /// <summary>Whether <paramref name="left"/> comes first.</summary>
     public static bool operator <(NotificationId left, NotificationId right) => left.CompareTo(right) < 0;
 
+    /// <summary>Whether <paramref name="left"/> comes after.</summary>
     public static bool operator >(NotificationId left, NotificationId right) => left.CompareTo(right) > 0;
 
+    /// <summary>Whether <paramref name="left"/> comes first or is the same.</summary>
     public static bool operator <=(NotificationId left, NotificationId right) => left.CompareTo(right) <= 0;
 
+    /// <summary>Whether <paramref name="left"/> comes after or is the same.</summary>
     public static bool operator >=(NotificationId left, NotificationId right) => left.CompareTo(right) >= 0;
 
+    /// <summary>The wire form, <c>{milliseconds}-{sequence}</c>.</summary>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{Milliseconds}-{Sequence}");
 

@@ -25,6 +25,7 @@ public sealed record PublishRequest
     /// <summary>Who receives it: at least one audience, or <c>all: true</c>.</summary>
     public PublishTarget? Target { get; init; }
 
+    /// <summary>Whether stores must acknowledge it.</summary>
     public bool RequiresAck { get; init; }
 
     /// <summary>When it stops being shown; give this or <see cref="TtlSeconds"/>, not both.</summary>
