@@ -32,7 +32,7 @@ internal static class CommandRunner
         }
         catch (NotificationNotFoundException missing)
         {
-            await Console.Error.WriteLineAsync($"Not found: {missing.Detail}");
+            await Console.Error.WriteLineAsync($"Not found: {missing.Detail ?? "no such notification."}");
             return ExitCodes.Rejected;
         }
         catch (NotificationsUnavailableException unavailable)
@@ -55,6 +55,11 @@ internal static class CommandRunner
             await Console.Error.WriteLineAsync($"Refused: {refused.Message}");
             return ExitCodes.Rejected;
         }
+        catch (TaskCanceledException timeout) when (timeout.InnerException is TimeoutException)
+        {
+            await Console.Error.WriteLineAsync($"The hub did not answer in time: {timeout.Message}");
+            return ExitCodes.Unavailable;
+        }
         catch (Exception unexpected) when (unexpected is not OperationCanceledException)
         {
             // Scripts read one sentence, never a stack trace; the exit code says it was unexpected.
@@ -66,7 +71,7 @@ internal static class CommandRunner
     private static string Fields(NotificationRejectedException rejected) =>
         rejected.Errors.Count == 0
             ? rejected.Detail ?? rejected.Title ?? "the request was not accepted."
-            : string.Join(" ", rejected.Errors.SelectMany(e => e.Value).Select(m => m.Trim()));
+            : string.Join(" ", rejected.Errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value.Select(m => m.Trim()))}"));
 
     public static NotificationAdminClient Admin(Uri hub, string token) => new(
         new HttpClient { BaseAddress = hub, Timeout = TimeSpan.FromSeconds(30) },

@@ -22,6 +22,9 @@ internal static class WatchCommand
             {
                 HubUrl = new Uri(hub, "hubs/notifications"),
                 AccessTokenProvider = _ => ValueTask.FromResult<string?>(token),
+
+                // A fixed token that expires will not get better by retrying: end with exit code 3.
+                StopOnAuthenticationFailure = true,
             });
             client.StateChanged += state => Console.Error.WriteLineAsync($"[{state.ToString().ToLowerInvariant()}]");
             client.ReloadRequired += () => Console.Error.WriteLineAsync("[some notifications could not be replayed: reload needed]");

@@ -33,6 +33,7 @@ public sealed class ExponentialBackoffRetryPolicy : IRetryPolicy
         var exponent = Math.Min(retryContext.PreviousRetryCount, 30);
         var delay = Math.Min(MaxDelay.TotalMilliseconds, InitialDelay.TotalMilliseconds * Math.Pow(2, exponent));
         var spread = delay * Math.Clamp(Jitter, 0, 1);
-        return TimeSpan.FromMilliseconds(delay - spread + (Random.Shared.NextDouble() * spread * 2));
+        var jittered = delay - spread + (Random.Shared.NextDouble() * spread * 2);
+        return TimeSpan.FromMilliseconds(Math.Min(jittered, MaxDelay.TotalMilliseconds));
     }
 }

@@ -9,6 +9,6 @@ public interface INotificationCursorStore
     /// <summary>The saved cursor, or null when there is none yet.</summary>
     ValueTask<string?> LoadAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Saves <paramref name="cursor"/>; called after each delivered notification.</summary>
+    /// <summary>Saves <paramref name="cursor"/>; called after each notification's handlers have run.</summary>
     ValueTask SaveAsync(string cursor, CancellationToken cancellationToken = default);
 }

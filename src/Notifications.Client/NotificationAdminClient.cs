@@ -89,7 +89,8 @@ public sealed partial class NotificationAdminClient
             {
                 response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            catch (HttpRequestException unreachable)
+            catch (Exception unreachable) when (unreachable is HttpRequestException
+                || (unreachable is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 if (attempt >= _options.MaxAttempts)
                 {
@@ -109,14 +110,15 @@ public sealed partial class NotificationAdminClient
                     return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false))!;
                 }
 
-                var retryable = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
+                var retryable = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable
+                    or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout;
                 if (!retryable || attempt >= _options.MaxAttempts)
                 {
                     throw await ToExceptionAsync(response, cancellationToken).ConfigureAwait(false);
                 }
 
                 var wait = RetryAfter(response) ?? delay;
-                wait = wait > _options.MaxRetryDelay ? _options.MaxRetryDelay : wait;
+                wait = wait > _options.MaxRetryDelay ? _options.MaxRetryDelay : wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
                 LogRetrying(_logger, request.Method, request.RequestUri, (int)response.StatusCode, attempt, wait.TotalMilliseconds);
                 await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
                 delay = Next(delay);
@@ -140,7 +142,15 @@ public sealed partial class NotificationAdminClient
         Problem? problem = null;
         if (response.Content.Headers.ContentType?.MediaType is "application/problem+json" or "application/json")
         {
-            problem = await response.Content.ReadFromJsonAsync<Problem>(Json, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                problem = await response.Content.ReadFromJsonAsync<Problem>(Json, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JsonException)
+            {
+                // Not problem details after all (a proxy's page): the status alone has to say it.
+                problem = null;
+            }
         }
 
         var status = response.StatusCode;
@@ -150,7 +160,8 @@ public sealed partial class NotificationAdminClient
             HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge => new NotificationRejectedException(status, title, problem?.Detail, problem?.Errors),
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new NotificationsAccessDeniedException(status, title, problem?.Detail),
             HttpStatusCode.NotFound => new NotificationNotFoundException(status, title, problem?.Detail),
-            HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable => new NotificationsUnavailableException(status, title, problem?.Detail),
+            HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout
+                => new NotificationsUnavailableException(status, title, problem?.Detail),
             _ => new NotificationsApiException(status, title, problem?.Detail, problem?.Errors),
         };
     }

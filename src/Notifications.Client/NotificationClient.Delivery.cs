@@ -12,34 +12,53 @@ public sealed partial class NotificationClient
     private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(5);
     private const int RememberAtMost = 20_000;
 
+    // The hub answers at most this many per Resume by default; a full page means there may be more.
+    private const int ResumePage = 1_000;
+    private const int MaxResumePages = 100;
+
     private readonly SemaphoreSlim _delivery = new(1, 1);
     private readonly SortedSet<NotificationId> _recent = [];
-    private readonly List<Notification> _heldDuringResume = [];
+    private readonly List<Notification> _held = [];
     private NotificationId? _cursor;
 
     // Ids at or below the cursor loaded at start were delivered by an earlier run of this client.
     private NotificationId? _deliveredBeforeStart;
-    private bool _resuming;
+    private bool _holding;
+    private bool _reading;
 
     private async Task LoadCursorAsync(CancellationToken cancellationToken)
     {
         var saved = await _options.CursorStore.LoadAsync(cancellationToken).ConfigureAwait(false);
-        if (NotificationId.TryParse(saved, out var cursor) && (_cursor is null || cursor > _cursor))
+        if (NotificationId.TryParse(saved, out var cursor))
         {
             _cursor = cursor;
             _deliveredBeforeStart = cursor;
         }
     }
 
-    private async Task OnLiveAsync(Notification notification)
+    // From the moment a connection is lost (or before the first), live notifications wait for the
+    // resume, so that the cursor never jumps over what the resume is about to return.
+    private async Task HoldAsync()
     {
-        await _delivery.WaitAsync(_lifetime.Token).ConfigureAwait(false);
+        await _delivery.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            if (_resuming)
+            _holding = true;
+        }
+        finally
+        {
+            _delivery.Release();
+        }
+    }
+
+    private async Task OnLiveAsync(Notification notification)
+    {
+        await _delivery.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (_holding)
             {
-                // Delivered after the replay, merged with it in id order.
-                _heldDuringResume.Add(notification);
+                _held.Add(notification);
                 return;
             }
 
@@ -51,58 +70,58 @@ public sealed partial class NotificationClient
         }
     }
 
+    // Replays from the cursor, page after page, then delivers the replay and what was held, in id
+    // order. If the hub call fails, what was held stays held for the next attempt.
     private async Task ResumeAsync(CancellationToken cancellationToken)
     {
-        NotificationId? cursor;
-        await _delivery.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var from = _cursor;
+        var replayed = new List<Notification>();
+        var recovered = true;
+        string? lastId = null;
+        for (var page = 0; page < MaxResumePages; page++)
+        {
+            var cursor = replayed.Count > 0 && NotificationId.TryParse(replayed[^1].Id, out var last) ? last : from;
+            var result = await _connection.InvokeAsync<ResumeResult>("Resume", cursor?.ToString(), cancellationToken).ConfigureAwait(false);
+            recovered &= result.Recovered || page > 0;
+            lastId = result.LastId;
+            var fresh = result.Notifications.Where(n => !NotificationId.TryParse(n.Id, out var id) || cursor is null || id > cursor).ToList();
+            replayed.AddRange(result.Notifications);
+            if (result.Recovered || fresh.Count == 0 || result.Notifications.Count < ResumePage)
+            {
+                break;
+            }
+        }
+
+        await _delivery.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            _resuming = true;
-            cursor = _cursor;
+            var merged = replayed.Concat(_held)
+                .Select(n => (Id: NotificationId.TryParse(n.Id, out var id) ? id : NotificationId.Zero, Notification: n))
+                .OrderBy(n => n.Id)
+                .Select(n => n.Notification)
+                .ToList();
+            _held.Clear();
+            _holding = false;
+            foreach (var notification in merged)
+            {
+                await DeliverAsync(notification).ConfigureAwait(false);
+            }
+
+            if (_cursor is null && NotificationId.TryParse(lastId, out var position))
+            {
+                // A first start: from now on, nothing before the hub's current position.
+                _cursor = position;
+                _deliveredBeforeStart = position;
+                await SaveCursorAsync(position).ConfigureAwait(false);
+            }
         }
         finally
         {
             _delivery.Release();
         }
 
-        ResumeResult? result = null;
-        try
-        {
-            result = await _connection.InvokeAsync<ResumeResult>("Resume", cursor?.ToString(), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await _delivery.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-            try
-            {
-                var merged = (result?.Notifications ?? []).Concat(_heldDuringResume)
-                    .Select(n => (Id: NotificationId.TryParse(n.Id, out var id) ? id : NotificationId.Zero, Notification: n))
-                    .OrderBy(n => n.Id)
-                    .Select(n => n.Notification)
-                    .ToList();
-                _heldDuringResume.Clear();
-                _resuming = false;
-                foreach (var notification in merged)
-                {
-                    await DeliverAsync(notification).ConfigureAwait(false);
-                }
-
-                if (_cursor is null && NotificationId.TryParse(result?.LastId, out var position))
-                {
-                    // A first start: from now on, nothing before the hub's current position.
-                    _cursor = position;
-                    _deliveredBeforeStart = position;
-                    await _options.CursorStore.SaveAsync(position.ToString(), CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                _delivery.Release();
-            }
-        }
-
-        LogResumed(_logger, cursor, result!.Notifications.Count, result.Recovered);
-        if (!result.Recovered && ReloadRequired is { } handlers)
+        LogResumed(_logger, from, replayed.Count, recovered);
+        if (!recovered && ReloadRequired is { } handlers)
         {
             await InvokeHandlersAsync(handlers, h => h()).ConfigureAwait(false);
         }
@@ -119,16 +138,34 @@ public sealed partial class NotificationClient
         }
 
         Forget(id);
-        if (_cursor is null || id > _cursor)
+        if (Volatile.Read(ref _reading))
         {
-            _cursor = id;
-            await _options.CursorStore.SaveAsync(id.ToString(), CancellationToken.None).ConfigureAwait(false);
+            _received.Writer.TryWrite(notification);
         }
 
-        _received.Writer.TryWrite(notification);
         if (NotificationReceived is { } handlers)
         {
             await InvokeHandlersAsync(handlers, h => h(notification)).ConfigureAwait(false);
+        }
+
+        // Saved once the application's handlers are done with it.
+        if (_cursor is null || id > _cursor)
+        {
+            _cursor = id;
+            await SaveCursorAsync(id).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SaveCursorAsync(NotificationId cursor)
+    {
+        try
+        {
+            await _options.CursorStore.SaveAsync(cursor.ToString(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            // The cursor in memory is right; only a restart would resume from an older one.
+            LogCursorSaveFailed(_logger, failure, cursor);
         }
     }
 
@@ -143,4 +180,7 @@ public sealed partial class NotificationClient
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Resumed after {Cursor}: {Count} notifications replayed, recovered {Recovered}")]
     private static partial void LogResumed(ILogger logger, NotificationId? cursor, int count, bool recovered);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Could not save the cursor {Cursor}")]
+    private static partial void LogCursorSaveFailed(ILogger logger, Exception exception, NotificationId cursor);
 }

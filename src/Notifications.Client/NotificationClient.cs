@@ -34,6 +34,10 @@ public sealed partial class NotificationClient : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<Notification> _received = Channel.CreateUnbounded<Notification>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly CancellationTokenSource _lifetime = new();
+    private readonly TaskCompletionSource _firstConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<Exception?> _connectionLost = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _running;
+    private int _started;
     private int _stopped;
 
     /// <summary>Creates a client; nothing connects until <see cref="StartAsync"/>.</summary>
@@ -44,6 +48,8 @@ public sealed partial class NotificationClient : IAsyncDisposable
         _options = options;
         _logger = options.LoggerFactory.CreateLogger<NotificationClient>();
 
+        // No SignalR automatic reconnect: one loop of this client's connects and reconnects, so that
+        // live notifications are held from the moment a connection is lost until the resume is done.
         var builder = new HubConnectionBuilder()
             .WithUrl(options.HubUrl, connection =>
             {
@@ -53,8 +59,7 @@ public sealed partial class NotificationClient : IAsyncDisposable
                 }
 
                 options.ConfigureConnection?.Invoke(connection);
-            })
-            .WithAutomaticReconnect(options.RetryPolicy);
+            });
         builder.Services.AddSingleton(options.LoggerFactory);
         if (options.Protocol == NotificationProtocol.MessagePack)
         {
@@ -65,9 +70,11 @@ public sealed partial class NotificationClient : IAsyncDisposable
 
         _connection = builder.Build();
         _connection.On<Notification>(HubMethods.Notification, OnLiveAsync);
-        _connection.Reconnecting += OnReconnectingAsync;
-        _connection.Reconnected += OnReconnectedAsync;
-        _connection.Closed += OnClosedAsync;
+        _connection.Closed += reason =>
+        {
+            Volatile.Read(ref _connectionLost).TrySetResult(reason);
+            return Task.CompletedTask;
+        };
     }
 
     /// <summary>Raised for each notification, once, in id order (awaited before the next one).</summary>
@@ -77,8 +84,9 @@ public sealed partial class NotificationClient : IAsyncDisposable
     public event Func<NotificationConnectionState, Task>? StateChanged;
 
     /// <summary>
-    /// Raised when the hub could not replay everything missed (it is no longer retained): reload
-    /// the current state, for example from the history API, instead of trusting the stream.
+    /// Raised when the hub could not replay everything missed (it is no longer retained, or too much
+    /// was missed): reload the current state, for example from the history API, instead of trusting
+    /// the stream. The client still delivers what the hub could replay.
     /// </summary>
     public event Func<Task>? ReloadRequired;
 
@@ -89,18 +97,33 @@ public sealed partial class NotificationClient : IAsyncDisposable
     public string? Cursor => _cursor?.ToString();
 
     /// <summary>
-    /// Connects, retrying with the retry policy until connected, and catches up from the cursor store's
-    /// cursor. Throws when the policy gives up, when the hub refuses the token (401, 403), or when
-    /// <paramref name="cancellationToken"/> is cancelled.
+    /// Connects and catches up from the cursor store's cursor, retrying with the retry policy until
+    /// connected; from then on the client reconnects by itself. Throws when the policy gives up, when
+    /// the hub refuses the token (401, 403), or when <paramref name="cancellationToken"/> is cancelled
+    /// (the client is then stopped). A client starts once.
     /// </summary>
     public async ValueTask StartAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopped) == 1, this);
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+        {
+            throw new InvalidOperationException("The client is already started.");
+        }
+
         await LoadCursorAsync(cancellationToken).ConfigureAwait(false);
-        await ConnectAsync(firstStart: true, cancellationToken).ConfigureAwait(false);
+        _running = RunAsync(_lifetime.Token);
+        try
+        {
+            await _firstConnected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await StopAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
     }
 
-    /// <summary>Disconnects; <see cref="ReadAllAsync"/> ends.</summary>
+    /// <summary>Disconnects for good; <see cref="ReadAllAsync"/> ends.</summary>
     public async ValueTask StopAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1)
@@ -108,18 +131,33 @@ public sealed partial class NotificationClient : IAsyncDisposable
             return;
         }
 
-        await _lifetime.CancelAsync().ConfigureAwait(false);
-        await _connection.StopAsync(cancellationToken).ConfigureAwait(false);
-        _received.Writer.TryComplete();
-        await SetStateAsync(NotificationConnectionState.Disconnected).ConfigureAwait(false);
+        try
+        {
+            await _lifetime.CancelAsync().ConfigureAwait(false);
+            if (_running is { } running)
+            {
+                await running.ConfigureAwait(false);
+            }
+
+            await _connection.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _received.Writer.TryComplete();
+            await SetStateAsync(NotificationConnectionState.Disconnected).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
     /// The notifications as they are delivered, once each and in id order, until the client stops.
-    /// Meant for one reader: two readers would each get part of them.
+    /// Meant for one reader: two readers would each get part of them. Only what is delivered after the
+    /// first call is kept for it, so a client used through <see cref="NotificationReceived"/> alone holds nothing.
     /// </summary>
-    public IAsyncEnumerable<Notification> ReadAllAsync(CancellationToken cancellationToken = default) =>
-        _received.Reader.ReadAllAsync(cancellationToken);
+    public IAsyncEnumerable<Notification> ReadAllAsync(CancellationToken cancellationToken = default)
+    {
+        Volatile.Write(ref _reading, true);
+        return _received.Reader.ReadAllAsync(cancellationToken);
+    }
 
     /// <summary>Tells the hub that this user (and its stores) has read or handled notification <paramref name="id"/>.</summary>
     /// <exception cref="Microsoft.AspNetCore.SignalR.HubException">The id is unknown, malformed or not addressed to this user.</exception>
@@ -135,97 +173,92 @@ public sealed partial class NotificationClient : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
         _lifetime.Dispose();
-        _delivery.Dispose();
     }
 
-    private async Task ConnectAsync(bool firstStart, CancellationToken cancellationToken)
+    // The one loop that connects, resumes, waits for the connection to drop, and starts again.
+    private async Task RunAsync(CancellationToken stopping)
     {
-        await SetStateAsync(NotificationConnectionState.Connecting).ConfigureAwait(false);
-        var started = DateTimeOffset.UtcNow;
-        for (var attempt = 0; ; attempt++)
+        var firstStart = true;
+        var retries = 0;
+        var since = DateTimeOffset.UtcNow;
+        while (!stopping.IsCancellationRequested)
         {
+            await HoldAsync().ConfigureAwait(false);
+            await SetStateAsync(firstStart ? NotificationConnectionState.Connecting : NotificationConnectionState.Reconnecting).ConfigureAwait(false);
+            Exception? failure;
             try
             {
-                await _connection.StartAsync(cancellationToken).ConfigureAwait(false);
-                await ResumeAsync(cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _connectionLost, new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously));
+                await _connection.StartAsync(stopping).ConfigureAwait(false);
+                await ResumeAsync(stopping).ConfigureAwait(false);
                 await SetStateAsync(NotificationConnectionState.Connected).ConfigureAwait(false);
-                return;
+                _firstConnected.TrySetResult();
+                firstStart = false;
+                retries = 0;
+
+                var lost = await Volatile.Read(ref _connectionLost).Task.WaitAsync(stopping).ConfigureAwait(false);
+                LogConnectionLost(_logger, lost?.Message ?? "closed");
+                since = DateTimeOffset.UtcNow;
+                continue;
             }
-            catch (HttpRequestException refused) when (firstStart && refused.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (HttpRequestException refused) when (refused.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden
+                && (firstStart || _options.StopOnAuthenticationFailure))
             {
                 // A token refused at the very start is a mistake to report, not an outage to wait out.
-                await SetStateAsync(NotificationConnectionState.Disconnected).ConfigureAwait(false);
-                throw;
+                Fail(new NotificationsAccessDeniedException(refused.StatusCode.Value, "The hub refused the token.", refused.Message, refused));
+                return;
             }
-            catch (Exception failure) when (failure is not OperationCanceledException)
+            catch (Exception error)
             {
-                var delay = _options.RetryPolicy.NextRetryDelay(new RetryContext
-                {
-                    PreviousRetryCount = attempt,
-                    ElapsedTime = DateTimeOffset.UtcNow - started,
-                    RetryReason = failure,
-                });
-                if (delay is null)
-                {
-                    await SetStateAsync(NotificationConnectionState.Disconnected).ConfigureAwait(false);
-                    throw;
-                }
+                failure = error;
+            }
 
-                LogConnectFailed(_logger, failure, attempt + 1, delay.Value.TotalMilliseconds);
-                if (_connection.State != HubConnectionState.Disconnected)
-                {
-                    await _connection.StopAsync(cancellationToken).ConfigureAwait(false);
-                }
+            await StopConnectionAsync().ConfigureAwait(false);
+            var delay = _options.RetryPolicy.NextRetryDelay(new RetryContext
+            {
+                PreviousRetryCount = retries++,
+                ElapsedTime = DateTimeOffset.UtcNow - since,
+                RetryReason = failure,
+            });
+            if (delay is null)
+            {
+                LogGaveUp(_logger, failure);
+                Fail(new NotificationsUnavailableException($"Gave up connecting to {_options.HubUrl}: {failure.Message}", failure));
+                return;
+            }
 
-                await Task.Delay(delay.Value, cancellationToken).ConfigureAwait(false);
+            LogConnectFailed(_logger, failure, retries, delay.Value.TotalMilliseconds);
+            try
+            {
+                await Task.Delay(delay.Value, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
             }
         }
     }
 
-    private async Task OnReconnectingAsync(Exception? reason)
-    {
-        LogReconnecting(_logger, reason?.Message ?? "connection lost");
-        await SetStateAsync(NotificationConnectionState.Reconnecting).ConfigureAwait(false);
-    }
-
-    private async Task OnReconnectedAsync(string? connectionId)
+    private async Task StopConnectionAsync()
     {
         try
         {
-            await ResumeAsync(_lifetime.Token).ConfigureAwait(false);
-            await SetStateAsync(NotificationConnectionState.Connected).ConfigureAwait(false);
-        }
-        catch (Exception failure) when (failure is not OperationCanceledException)
-        {
-            // Connected but not caught up: start over, which resumes again.
-            LogResumeFailed(_logger, failure);
             await _connection.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            LogStopFailed(_logger, error);
+        }
     }
 
-    // Closed after the retry policy gave up, or by the server (an expired token): connect again
-    // with the same policy unless the user stopped the client.
-    private async Task OnClosedAsync(Exception? reason)
+    private void Fail(Exception failure)
     {
-        if (Volatile.Read(ref _stopped) == 1)
-        {
-            return;
-        }
-
-        LogClosed(_logger, reason?.Message ?? "closed");
-        try
-        {
-            await ConnectAsync(firstStart: false, _lifetime.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
-        {
-            // Stopped while reconnecting: nothing to do.
-        }
-        catch (Exception failure)
-        {
-            LogGaveUp(_logger, failure);
-            _received.Writer.TryComplete(failure);
-        }
+        _firstConnected.TrySetException(failure);
+        _received.Writer.TryComplete(failure);
     }
 
     private async Task SetStateAsync(NotificationConnectionState state)
@@ -263,13 +296,10 @@ public sealed partial class NotificationClient : IAsyncDisposable
     private static partial void LogConnectFailed(ILogger logger, Exception exception, int attempt, double delayMilliseconds);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Lost the hub connection ({Reason}); reconnecting")]
-    private static partial void LogReconnecting(ILogger logger, string reason);
+    private static partial void LogConnectionLost(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Reconnected but could not resume; connecting again")]
-    private static partial void LogResumeFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "The hub connection closed ({Reason}); connecting again")]
-    private static partial void LogClosed(ILogger logger, string reason);
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Could not stop the broken connection cleanly")]
+    private static partial void LogStopFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Gave up connecting to the hub")]
     private static partial void LogGaveUp(ILogger logger, Exception exception);

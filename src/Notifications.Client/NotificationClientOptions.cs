@@ -29,6 +29,14 @@ public sealed record NotificationClientOptions
     /// <summary>Logging. Default: none.</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
+    /// <summary>
+    /// Ends the client (its <see cref="NotificationClient.ReadAllAsync"/> fails with
+    /// <see cref="NotificationsAccessDeniedException"/>) when the hub refuses the token on a reconnect,
+    /// instead of retrying: for a fixed token that has expired. Default: false (keep retrying, for
+    /// token providers that refresh).
+    /// </summary>
+    public bool StopOnAuthenticationFailure { get; init; }
+
     /// <summary>Further transport settings (headers, proxies, a test server's handlers).</summary>
     public Action<HttpConnectionOptions>? ConfigureConnection { get; init; }
 

@@ -21,6 +21,9 @@ public static class NotificationsClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(hubAddress);
         ArgumentNullException.ThrowIfNull(accessTokenProvider);
 
+        // "https://host/hub" and "https://host/hub/" both mean the hub at /hub/.
+        hubAddress = hubAddress.AbsoluteUri.EndsWith('/') ? hubAddress : new Uri(hubAddress.AbsoluteUri + "/");
+
         services.AddSingleton(provider =>
         {
             var options = new Notifications.Client.NotificationClientOptions

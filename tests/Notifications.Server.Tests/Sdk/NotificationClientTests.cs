@@ -39,6 +39,7 @@ public sealed class NotificationClientTests : IAsyncLifetime
             return Task.CompletedTask;
         };
         await client.StartAsync().AsTask().WithTimeout();
+        var stream = client.ReadAllAsync(Timeout());
 
         var published = new List<string>();
         for (var i = 0; i < 5; i++)
@@ -52,7 +53,7 @@ public sealed class NotificationClientTests : IAsyncLifetime
         }
 
         var streamed = new List<string>();
-        await foreach (var notification in client.ReadAllAsync().WithCancellation(Timeout()))
+        await foreach (var notification in stream)
         {
             streamed.Add(notification.Id);
             if (streamed.Count == published.Count)
@@ -103,6 +104,71 @@ public sealed class NotificationClientTests : IAsyncLifetime
         Assert.Equal(published, delivered);
         Assert.True(tokens >= 2, $"a token was asked for each connection, {tokens} in all");
         Assert.Contains(NotificationConnectionState.Reconnecting, states);
+    }
+
+    [Fact]
+    public async Task NotificationsPublishedThroughoutAReconnectAreDeliveredOnceInIdOrder()
+    {
+        await using var proxy = new LoopbackTcpProxy(_app.BaseAddress);
+        await using var client = Client(via: proxy.Address);
+        var delivered = new ConcurrentQueue<string>();
+        client.NotificationReceived += n =>
+        {
+            delivered.Enqueue(n.Id);
+            return Task.CompletedTask;
+        };
+        await client.StartAsync().AsTask().WithTimeout();
+
+        // A steady stream, with the network cut in the middle of it and back soon after.
+        var published = new List<string>();
+        var publishing = Task.Run(async () =>
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                published.Add(await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042")));
+                await Task.Delay(20);
+            }
+        });
+        await Eventually.TrueAsync(() => delivered.Count >= 10, "the stream is flowing");
+        proxy.Cut();
+        await Eventually.TrueAsync(() => client.State == NotificationConnectionState.Reconnecting, "the client noticed the drop");
+        proxy.Restore();
+        await publishing.WithTimeout(TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(() => delivered.Count >= published.Count, "every notification was delivered", TimeSpan.FromSeconds(30));
+
+        Assert.Equal(published, delivered);
+    }
+
+    [Fact]
+    public async Task WhenTheTokenExpiresTheClientReconnectsWithAFreshOneAndKeepsReceiving()
+    {
+        var minted = new ConcurrentQueue<string>();
+        await using var client = new NotificationClient(new NotificationClientOptions
+        {
+            HubUrl = new Uri(_app.BaseAddress, "/hubs/notifications"),
+            AccessTokenProvider = _ =>
+            {
+                // Two-second tokens: the hub closes the connection when each one expires.
+                var token = _app.Token("sdk-screen", stores: ["fr-0042"], roles: ["dashboard"], lifetime: TimeSpan.FromSeconds(2));
+                minted.Enqueue(token);
+                return ValueTask.FromResult<string?>(token);
+            },
+            RetryPolicy = new ExponentialBackoffRetryPolicy { InitialDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1) },
+        });
+        var delivered = new ConcurrentQueue<string>();
+        client.NotificationReceived += n =>
+        {
+            delivered.Enqueue(n.Id);
+            return Task.CompletedTask;
+        };
+        await client.StartAsync().AsTask().WithTimeout();
+
+        // Each connection asks for a token twice (negotiate, then the WebSocket): five means a third connection.
+        await Eventually.TrueAsync(() => minted.Count >= 5, "the client reconnected with new tokens as the old ones expired", TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => client.State == NotificationConnectionState.Connected, "the client is connected again");
+        var id = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+
+        await Eventually.TrueAsync(() => delivered.Contains(id), "the notification arrived on the refreshed connection");
     }
 
     [Fact]
@@ -185,10 +251,11 @@ public sealed class NotificationClientTests : IAsyncLifetime
     {
         await using var client = Client(protocol: NotificationProtocol.MessagePack);
         await client.StartAsync().AsTask().WithTimeout();
+        var stream = client.ReadAllAsync(Timeout());
 
         var id = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
 
-        await foreach (var notification in client.ReadAllAsync().WithCancellation(Timeout()))
+        await foreach (var notification in stream)
         {
             Assert.Equal(id, notification.Id);
             Assert.Equal(7, notification.Data!.Value.GetProperty("aisle").GetInt32());
