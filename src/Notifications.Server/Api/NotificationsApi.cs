@@ -53,13 +53,14 @@ internal static class NotificationsApi
         HttpContext http,
         NotificationPublisher publisher,
         TimeProvider time,
-        ILogger<PublishRequest> logger,
+        ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
         var caller = Caller.From(http.User);
         var errors = PublishRequestValidator.Validate(request, idempotencyKey, time.GetUtcNow().UtcDateTime);
         if (errors.Count > 0)
         {
+            var logger = loggers.CreateLogger(ApiLog.Category);
             ApiLog.PublishRejected(logger, caller.Sub, errors.Keys);
             return TypedResults.ValidationProblem(errors, title: "The notification was not accepted.");
         }
