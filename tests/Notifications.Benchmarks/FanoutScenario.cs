@@ -116,6 +116,7 @@ internal static class FanoutScenario
         }
 
         var elapsed = clock.Elapsed;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: received {Interlocked.Read(ref received):N0} of {expected:N0} in {elapsed.TotalSeconds:F2} s"));
         var result = new Result(
             name,
             Interlocked.Read(ref received) / elapsed.TotalSeconds,
