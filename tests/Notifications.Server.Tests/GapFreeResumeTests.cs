@@ -10,40 +10,26 @@ namespace Notifications.Server.Tests;
 /// The two interleavings that could lose a notification while a screen resumes, forced one at a time:
 /// it must arrive live, in the replay, or both; never neither.
 /// </summary>
-public sealed class GapFreeResumeTests : IAsyncLifetime
+public sealed class GapFreeResumeTests : HubTest
 {
-    private readonly HubApplication _app = new(services: services =>
+    private GatedStore Store => App.Services.GetRequiredService<GatedStore>();
+
+    private protected override HubApplication CreateApp() => new(services: services =>
     {
         services.AddSingleton<InMemoryNotificationStore>();
         services.AddSingleton(sp => new GatedStore(sp.GetRequiredService<InMemoryNotificationStore>()));
         services.AddSingleton<INotificationStore>(sp => sp.GetRequiredService<GatedStore>());
     });
 
-    private HttpClient _admin = null!;
-
-    private GatedStore Store => _app.Services.GetRequiredService<GatedStore>();
-
-    public Task InitializeAsync()
-    {
-        _admin = _app.CreateClient(_app.AdminToken());
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _admin.Dispose();
-        await _app.DisposeAsync();
-    }
-
     [Fact]
     public async Task PublishedAfterResumeReadTheStoreItArrivesLive()
     {
-        var cursor = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        var cursor = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
         Store.HoldReadAfter = Parse(cursor);
 
-        var connecting = Dashboard.ConnectAsync(_app, _app.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]), cursor: cursor);
+        var connecting = Dashboard.ConnectAsync(App, App.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]), cursor: cursor);
         await Store.ReadDone.Task.WithTimeout();
-        var published = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        var published = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
         Store.ReleaseRead();
         await using var screen = await connecting.WithTimeout();
 
@@ -55,13 +41,13 @@ public sealed class GapFreeResumeTests : IAsyncLifetime
     [Fact]
     public async Task StoredButNotYetSentWhenTheScreenResumesItArrivesInTheReplay()
     {
-        var cursor = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        var cursor = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
         Store.HoldNextAppend = true;
 
-        var publishing = Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        var publishing = Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
         await Store.AppendStored.Task.WithTimeout();
-        await using var screen = await Dashboard.ConnectAsync(_app, _app.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]), cursor: cursor);
-        var stored = (await _app.Services.GetRequiredService<InMemoryNotificationStore>().GetLastIdAsync(CancellationToken.None))!.Value.ToString();
+        await using var screen = await Dashboard.ConnectAsync(App, App.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]), cursor: cursor);
+        var stored = (await App.Services.GetRequiredService<InMemoryNotificationStore>().GetLastIdAsync(CancellationToken.None))!.Value.ToString();
 
         Assert.True(screen.Has(stored), "the stored notification was in the replay");
         Store.ReleaseAppend();

@@ -12,17 +12,8 @@ internal sealed record Caller(string Sub, IReadOnlyList<string> Stores, IReadOnl
     public bool IsDashboard => Roles.Contains(HubRoles.Dashboard, StringComparer.Ordinal) && Stores.Count > 0;
 
     /// <summary>The audiences this caller's connections join: never chosen by the client.</summary>
-    public IReadOnlyList<string> Audiences
-    {
-        get
-        {
-            var audiences = new List<string>(2 + Stores.Count + Regions.Count + Roles.Count) { Audience.All, Audience.User(Sub) };
-            audiences.AddRange(Stores.Select(Audience.Store));
-            audiences.AddRange(Regions.Select(Audience.Region));
-            audiences.AddRange(Roles.Select(Audience.Role));
-            return audiences;
-        }
-    }
+    public IReadOnlyList<string> Audiences { get; } =
+        [Audience.All, Audience.User(Sub), .. Stores.Select(Audience.Store), .. Regions.Select(Audience.Region), .. Roles.Select(Audience.Role)];
 
     /// <summary>Whether a notification for <paramref name="target"/> is addressed to this caller.</summary>
     public bool IsAddressedBy(NotificationTarget target) =>

@@ -18,27 +18,21 @@ internal sealed partial class ProblemAuthorizationResultHandler(
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
+        await _default.HandleAsync(next, context, policy, authorizeResult);
         if (authorizeResult.Challenged)
         {
-            await _default.HandleAsync(next, context, policy, authorizeResult);
             // The handler caches its result per request, so this does not validate the token twice.
             var authentication = await context.AuthenticateAsync();
             var detail = DescribeAuthenticationFailure(authentication.Failure);
             LogUnauthenticated(logger, context.Request.Method, context.Request.Path, detail);
             await WriteAsync(context, StatusCodes.Status401Unauthorized, "Authentication required", detail);
-            return;
         }
-
-        if (authorizeResult.Forbidden)
+        else if (authorizeResult.Forbidden)
         {
-            await _default.HandleAsync(next, context, policy, authorizeResult);
             var detail = DescribeForbidden(authorizeResult);
             LogForbidden(logger, context.Request.Method, context.Request.Path, context.User.FindFirst(HubClaims.Subject)?.Value, detail);
             await WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", detail);
-            return;
         }
-
-        await _default.HandleAsync(next, context, policy, authorizeResult);
     }
 
     private async Task WriteAsync(HttpContext context, int status, string title, string detail)

@@ -10,7 +10,11 @@ namespace Notifications.Server.ScaleOut;
 /// The store shared by every node: one Redis Stream per audience (entries named by notification id),
 /// one body key per notification, acknowledgements in a hash, all expiring with the retention.
 /// </summary>
-internal sealed class RedisNotificationStore(RedisConnection redis, IOptions<RetentionOptions> retention, TimeProvider time) : INotificationStore
+internal sealed class RedisNotificationStore(
+    RedisConnection redis,
+    IOptions<RetentionOptions> retention,
+    IOptions<RedisOptions> options,
+    TimeProvider time) : INotificationStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -40,7 +44,7 @@ internal sealed class RedisNotificationStore(RedisConnection redis, IOptions<Ret
             settings.MaxCountPerAudience,
             (long)settings.MaxAge.TotalMilliseconds,
             idempotencyKey is null ? 0 : (long)settings.IdempotencyWindow.TotalMilliseconds,
-            (long)OutboxGrace.TotalMilliseconds,
+            options.Value.OutboxGraceSeconds * 1000L,
             Math.Max(settings.MaxCountPerAudience, MinimumLogLength),
         ];
 
@@ -167,8 +171,6 @@ internal sealed class RedisNotificationStore(RedisConnection redis, IOptions<Ret
         });
 
     public Task PingAsync(CancellationToken cancellationToken) => redis.RunAsync(db => db.PingAsync());
-
-    internal TimeSpan OutboxGrace { get; init; } = TimeSpan.FromSeconds(3);
 
     // The publish log only serves backplane gap repair: it needs the notifications of an outage, not of the whole retention.
     private const int MinimumLogLength = 100_000;

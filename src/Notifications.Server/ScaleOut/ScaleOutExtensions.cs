@@ -39,13 +39,7 @@ internal static class ScaleOutExtensions
         builder.Services.AddOptions<RedisHubOptions>().Configure<BackplaneMonitor>((backplane, monitor) =>
             backplane.ConnectionFactory = log => monitor.ConnectAsync(backplane.Configuration, log));
         builder.Services.AddSingleton<RedisConnection>();
-        builder.Services.AddSingleton(services => new RedisNotificationStore(
-            services.GetRequiredService<RedisConnection>(),
-            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RetentionOptions>>(),
-            services.GetRequiredService<TimeProvider>())
-        {
-            OutboxGrace = TimeSpan.FromSeconds(settings.OutboxGraceSeconds),
-        });
+        builder.Services.AddSingleton<RedisNotificationStore>();
         builder.Services.Replace(ServiceDescriptor.Singleton<INotificationStore>(services => services.GetRequiredService<RedisNotificationStore>()));
         builder.Services.Replace(ServiceDescriptor.Singleton<IStoreDirectory, RedisStoreDirectory>());
         builder.Services.Replace(ServiceDescriptor.Singleton<IPresenceStore, RedisPresenceStore>());

@@ -5,31 +5,17 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests.RealSockets;
 
 /// <summary>The hub on real Kestrel sockets on 127.0.0.1, with real SignalR clients over WebSockets.</summary>
-public sealed class HubOverRealSocketsTests : IAsyncLifetime
+public sealed class HubOverRealSocketsTests : HubTest
 {
-    private readonly HubApplication _app = new();
-    private HttpClient _admin = null!;
-
-    public Task InitializeAsync()
-    {
-        _app.UseRealSockets();
-        _admin = _app.CreateClient(_app.AdminToken());
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _admin.Dispose();
-        await _app.DisposeAsync();
-    }
+    private protected override HubApplication CreateApp() => new HubApplication().UseRealSockets();
 
     [Fact]
     public async Task ABrowserStyleClientWithTheTokenInTheQueryReceivesAPublish()
     {
-        Assert.Equal("127.0.0.1", _app.BaseAddress.Host);
-        await using var screen = await Dashboard.ConnectAsync(_app, _app.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]), tokenInQuery: true);
+        Assert.Equal("127.0.0.1", App.BaseAddress.Host);
+        await using var screen = await Dashboard.ConnectAsync(App, App.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]), tokenInQuery: true);
 
-        var id = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        var id = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
 
         await screen.WaitForAsync(id);
         Assert.Equal("New prices for aisle 7", Assert.Single(screen.Shown).Title);
@@ -38,8 +24,8 @@ public sealed class HubOverRealSocketsTests : IAsyncLifetime
     [Fact]
     public async Task AScreenThatLosesItsNetworkReconnectsAndResumesWithNoLossAndNoDuplicateShown()
     {
-        await using var proxy = new LoopbackTcpProxy(_app.BaseAddress);
-        await using var screen = await Dashboard.ConnectAsync(_app, _app.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]), tokenInQuery: true, reconnect: true, via: proxy.Address);
+        await using var proxy = new LoopbackTcpProxy(App.BaseAddress);
+        await using var screen = await Dashboard.ConnectAsync(App, App.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]), tokenInQuery: true, reconnect: true, via: proxy.Address);
         var reconnecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         screen.Connection.Reconnecting += _ =>
         {
@@ -50,7 +36,7 @@ public sealed class HubOverRealSocketsTests : IAsyncLifetime
         var published = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            published.Add(await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042")));
+            published.Add(await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042")));
         }
 
         await screen.WaitForCountAsync(5);
@@ -59,14 +45,14 @@ public sealed class HubOverRealSocketsTests : IAsyncLifetime
         await reconnecting.Task.WithTimeout();
         for (var i = 0; i < 5; i++)
         {
-            published.Add(await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042")));
+            published.Add(await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042")));
         }
 
         proxy.Restore();
         await Eventually.TrueAsync(() => screen.Connection.State == HubConnectionState.Connected && screen.Resumes >= 2, "the screen reconnected and resumed");
         for (var i = 0; i < 5; i++)
         {
-            published.Add(await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042")));
+            published.Add(await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042")));
         }
 
         await screen.WaitForCountAsync(15);
@@ -81,13 +67,13 @@ public sealed class HubOverRealSocketsTests : IAsyncLifetime
     [Fact]
     public async Task AnAcknowledgementOverTheHubIsVisibleInTheRestStatus()
     {
-        await using var screen = await Dashboard.ConnectAsync(_app, _app.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"]), tokenInQuery: true);
-        var id = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042", "fr-0043"));
+        await using var screen = await Dashboard.ConnectAsync(App, App.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"]), tokenInQuery: true);
+        var id = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042", "fr-0043"));
         await screen.WaitForAsync(id);
 
         await screen.Connection.InvokeAsync("Acknowledge", id).WithTimeout();
 
-        using var response = await _admin.GetAsync($"/api/notifications/{id}");
+        using var response = await Admin.GetAsync($"/api/notifications/{id}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var status = await response.ReadJsonAsync();
         Assert.Equal("screen-42", status.GetProperty("acknowledgements")[0].GetProperty("sub").GetString());

@@ -5,22 +5,14 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests.RealSockets;
 
 /// <summary>The 64 KiB request limit, enforced by Kestrel itself on a real socket.</summary>
-public sealed class RequestSizeOverRealSocketsTests : IAsyncLifetime
+public sealed class RequestSizeOverRealSocketsTests : HubTest
 {
-    private readonly HubApplication _app = new();
-
-    public Task InitializeAsync()
-    {
-        _app.UseRealSockets();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    private protected override HubApplication CreateApp() => new HubApplication().UseRealSockets();
 
     [Fact]
     public async Task ARequestOfExactly64KiBIsAcceptedAndOneByteMoreIsRefusedWith413()
     {
-        using var admin = _app.CreateClient(_app.AdminToken());
+        using var admin = App.CreateClient(App.AdminToken());
 
         using var atLimit = await admin.PostAsync("/api/notifications", Padded(64 * 1024));
         using var overLimit = await admin.PostAsync("/api/notifications", Padded((64 * 1024) + 1));

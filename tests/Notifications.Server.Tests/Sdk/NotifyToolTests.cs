@@ -6,23 +6,15 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests.Sdk;
 
 /// <summary>The <c>notify</c> tool run as a process, as a script would, against the hub on real sockets.</summary>
-public sealed class NotifyToolTests : IAsyncLifetime
+public sealed class NotifyToolTests : HubTest
 {
-    private readonly HubApplication _app = new();
-
-    public Task InitializeAsync()
-    {
-        _app.UseRealSockets();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    private protected override HubApplication CreateApp() => new HubApplication().UseRealSockets();
 
     [Fact]
     public async Task SendPrintsTheIdAndStatusAndPresenceShowIt()
     {
-        var admin = _app.AdminToken();
-        await using var screen = await Dashboard.StartAsync(_app.CreateHubConnection(_app.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"])));
+        var admin = App.AdminToken();
+        await using var screen = await Dashboard.StartAsync(App.CreateHubConnection(App.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"])));
 
         var send = await Notify(admin, "send", "--store", "fr-0042", "--store", "fr-0043", "--severity", "critical", "--title", "Recall: oat milk", "--body", "Lot 2611", "--requires-ack", "--data", "{\"lot\":2611}");
         var id = send.Output.Trim();
@@ -43,13 +35,13 @@ public sealed class NotifyToolTests : IAsyncLifetime
     [Fact]
     public async Task WatchPrintsOneJsonObjectPerLine()
     {
-        var start = Start(_app.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"]), "watch", "--json");
+        var start = Start(App.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"]), "watch", "--json");
         using var watch = Process.Start(start)!;
         try
         {
             // The watcher says [connected] on standard error once it listens.
             await Eventually.TrueAsync(async () => (await watch.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(15)))?.Contains("[connected]", StringComparison.Ordinal) == true, "notify watch is connected", TimeSpan.FromSeconds(30));
-            using var admin = _app.CreateClient(_app.AdminToken());
+            using var admin = App.CreateClient(App.AdminToken());
             var id = await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0042"));
 
             var line = await watch.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(15));
@@ -67,7 +59,7 @@ public sealed class NotifyToolTests : IAsyncLifetime
     [Fact]
     public async Task RejectedInputExitsWith2AndNamesTheField()
     {
-        var result = await Notify(_app.AdminToken(), "send", "--store", "fr 42", "--title", "x", "--severity", "urgent");
+        var result = await Notify(App.AdminToken(), "send", "--store", "fr 42", "--title", "x", "--severity", "urgent");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("severity", result.Error, StringComparison.Ordinal);
@@ -78,7 +70,7 @@ public sealed class NotifyToolTests : IAsyncLifetime
     [Fact]
     public async Task ARefusedTokenExitsWith3()
     {
-        var result = await Notify(_app.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"]), "send", "--all", "--title", "x");
+        var result = await Notify(App.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"]), "send", "--all", "--title", "x");
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("'admin'", result.Error, StringComparison.Ordinal);
@@ -92,7 +84,7 @@ public sealed class NotifyToolTests : IAsyncLifetime
         var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
         closed.Stop();
 
-        var result = await Notify(_app.AdminToken(), "--url", $"http://127.0.0.1:{port}", "send", "--all", "--title", "x");
+        var result = await Notify(App.AdminToken(), "--url", $"http://127.0.0.1:{port}", "send", "--all", "--title", "x");
 
         Assert.Equal(4, result.ExitCode);
         Assert.Contains("cannot be reached", result.Error, StringComparison.Ordinal);
@@ -121,7 +113,7 @@ public sealed class NotifyToolTests : IAsyncLifetime
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["NOTIFY_URL"] = _app.BaseAddress.ToString();
+        start.Environment["NOTIFY_URL"] = App.BaseAddress.ToString();
         start.Environment.Remove("NOTIFY_TOKEN");
         if (token is not null)
         {

@@ -41,11 +41,10 @@ public sealed class RedisNotificationStoreTests(RedisServerFixture redis) : Noti
 
     private protected override INotificationStore CreateStore(RetentionOptions retention)
     {
-        var connection = new RedisConnection(
-            Options.Create(new RedisOptions { ConnectionString = redis.ConnectionString, KeyPrefix = $"test-{Guid.NewGuid():N}:" }),
-            NullLogger<RedisConnection>.Instance);
+        var options = Options.Create(new RedisOptions { ConnectionString = redis.ConnectionString, KeyPrefix = $"test-{Guid.NewGuid():N}:" });
+        var connection = new RedisConnection(options, NullLogger<RedisConnection>.Instance);
         _connections.Add(connection);
-        return new RedisNotificationStore(connection, Options.Create(retention), TimeProvider.System);
+        return new RedisNotificationStore(connection, Options.Create(retention), options, TimeProvider.System);
     }
 
     // Redis keeps its own time: retention and key expiry follow it, so the test waits for real.
