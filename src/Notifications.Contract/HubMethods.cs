@@ -5,4 +5,7 @@ public static class HubMethods
 {
     /// <summary>Server to client: one notification.</summary>
     public const string Notification = "notification";
+
+    /// <summary>Server to client, to admins and the acknowledging stores: an <see cref="AcknowledgementEvent"/>.</summary>
+    public const string Acknowledged = "acknowledged";
 }

@@ -2,6 +2,7 @@ using Notifications.Server.Api;
 using Notifications.Server.Auth;
 using Notifications.Server.Hub;
 using Notifications.Server.Operations;
+using Notifications.Server.Pages;
 using Notifications.Server.ScaleOut;
 using Notifications.Server.Storage;
 
@@ -22,6 +23,7 @@ builder.AddRedisScaleOut();
 builder.AddNotificationsApi();
 builder.AddHubHealthChecks();
 builder.AddHubTelemetry();
+builder.AddStorePages();
 
 try
 {
@@ -31,18 +33,21 @@ try
     app.UseHttpLogging();
     app.UseExceptionHandler();
     app.UseStatusCodeProblems();
+    app.UseStorePages();
     app.UseOriginCheck();
     app.UseAuthentication();
     app.UseRateLimiter();
     app.UseAuthorization();
 
     app.MapNotificationHub();
+    app.MapClientSettings();
     app.MapNotificationsApi();
     app.MapPresenceApi();
     app.MapDevelopmentTokens();
     app.MapHubHealthChecks();
     app.MapHubMetrics();
     app.MapOpenApi();
+    app.MapStorePages();
 
     await app.RunAsync();
     return 0;

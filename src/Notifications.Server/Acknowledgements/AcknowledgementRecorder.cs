@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.SignalR;
 using Notifications.Contract;
 using Notifications.Server.Auth;
+using Notifications.Server.Hub;
 using Notifications.Server.Operations;
 using Notifications.Server.Storage;
 
@@ -10,6 +12,7 @@ internal sealed partial class AcknowledgementRecorder(
     INotificationStore store,
     HubMetrics metrics,
     TimeProvider time,
+    IHubContext<NotificationHub, INotificationClient> hub,
     ILogger<AcknowledgementRecorder> logger)
 {
     public async Task<AcknowledgeOutcome> AcknowledgeAsync(Caller caller, string? id, CancellationToken cancellationToken)
@@ -39,7 +42,27 @@ internal sealed partial class AcknowledgementRecorder(
 
         metrics.Acknowledged();
         LogAcknowledged(logger, notification.Id, caller.Sub, caller.Stores.Count);
+        await AnnounceAsync(notification.Id, acknowledgement);
         return AcknowledgeOutcome.Recorded;
+    }
+
+    /// <summary>
+    /// Tells admin consoles and the store's other screens. The acknowledgement is already stored, so a
+    /// failed announcement is logged, not thrown: consoles read the stored status when they load.
+    /// </summary>
+    private async Task AnnounceAsync(string id, Acknowledgement acknowledgement)
+    {
+        var audiences = new List<string>(acknowledgement.Stores.Count + 1) { Audience.Role(HubRoles.Admin) };
+        audiences.AddRange(acknowledgement.Stores.Select(Audience.Store));
+        try
+        {
+            await hub.Clients.Groups(audiences).Acknowledged(
+                new AcknowledgementEvent(id, acknowledgement.Sub, acknowledgement.Stores, acknowledgement.At));
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            LogAnnounceFailed(logger, failure, id);
+        }
     }
 
     /// <summary>The reason a caller is given when an acknowledgement is refused.</summary>
@@ -53,4 +76,7 @@ internal sealed partial class AcknowledgementRecorder(
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{Sub} acknowledged {NotificationId} for {StoreCount} stores")]
     private static partial void LogAcknowledged(ILogger logger, string notificationId, string sub, int storeCount);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "The acknowledgement of {NotificationId} is stored but could not be announced to consoles")]
+    private static partial void LogAnnounceFailed(ILogger logger, Exception exception, string notificationId);
 }

@@ -1,0 +1,262 @@
+// The hub's JS client: one SignalR connection that never gives up, resumes after every reconnect
+// from the greatest id seen (kept in localStorage, so a reloaded page catches up too), drops
+// duplicates and delivers each notification once. Pages listen to its events.
+import { HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
+
+const defaults = Object.freeze({
+  url: "/hubs/notifications",
+  storage: globalThis.localStorage,
+  storageKey: "notifications.cursor",
+  firstRetryDelayMs: 1_000,
+  maxRetryDelayMs: 30_000,
+  // The hub's own timings (GET /api/client-settings); these match its defaults.
+  keepAliveIntervalMs: 10_000,
+  serverTimeoutMs: 30_000,
+  rememberedIds: 2_000,
+  logLevel: LogLevel.Warning,
+});
+
+/** Orders notification ids (`{milliseconds}-{sequence}`); negative when a comes first. */
+export function compareIds(a, b) {
+  const [aMs, aSeq] = a.split("-").map(Number);
+  const [bMs, bSeq] = b.split("-").map(Number);
+  return aMs - bMs || aSeq - bSeq;
+}
+
+/** The keep-alive and timeout the hub asks its JS clients to use; the defaults when it cannot say. */
+export async function fetchClientSettings(baseUrl = "", signal = undefined) {
+  const response = await fetch(`${baseUrl}/api/client-settings`, { signal });
+  if (!response.ok) {
+    throw new Error(`GET /api/client-settings answered ${response.status}.`);
+  }
+  const settings = await response.json();
+  return { keepAliveIntervalMs: settings.keepAliveIntervalMs, serverTimeoutMs: settings.serverTimeoutMs };
+}
+
+/**
+ * A live stream of notifications from the hub.
+ *
+ * Events (all `CustomEvent`s, data in `detail`):
+ * - `notification`: `{ notification, missed }`; `missed` is true when it came from a resume.
+ * - `statechange`: `{ state, attempt, offlineSince, error }`; state is `connecting`, `connected`,
+ *   `reconnecting`, `unauthorized` (the hub refused the token; the stream stops) or `stopped`.
+ * - `resumed`: `{ missed, recovered }` after every (re)connect.
+ * - `reloadrequired`: `{ lastId }` when the hub could not replay everything since the cursor.
+ * - `acknowledged`: `{ id, sub, stores, at }` when someone acknowledged (admins and the same store).
+ */
+export class NotificationStream extends EventTarget {
+  #options;
+  #connection;
+  #cursor;
+  #startCursor;
+  #seen = new Set();
+  #held = null;
+  #stopped = true;
+  #looping = false;
+  #attempt = 0;
+  #offlineSince = null;
+  #state = "stopped";
+  #wake = null;
+
+  /**
+   * @param {object} options
+   * @param {() => string | Promise<string>} options.accessTokenFactory called before every (re)connect.
+   * @param {string} [options.url] the hub's URL, `/hubs/notifications` by default.
+   * @param {string} [options.storageKey] where the cursor is kept; one per user of a device.
+   */
+  constructor(options) {
+    super();
+    if (typeof options?.accessTokenFactory !== "function") {
+      throw new TypeError("accessTokenFactory is required: a function that returns the token or a promise of it.");
+    }
+    this.#options = { ...defaults, ...options };
+    this.#cursor = this.#options.storage?.getItem(this.#options.storageKey) ?? null;
+    this.#startCursor = this.#cursor;
+    this.#connection = new HubConnectionBuilder()
+      .withUrl(this.#options.url, { accessTokenFactory: this.#options.accessTokenFactory })
+      .withKeepAliveInterval(this.#options.keepAliveIntervalMs)
+      .withServerTimeout(this.#options.serverTimeoutMs)
+      .configureLogging(this.#options.logLevel)
+      .build();
+    this.#connection.on("notification", (notification) => this.#onLive(notification));
+    this.#connection.on("acknowledged", (acknowledgement) => this.#emit("acknowledged", acknowledgement));
+    this.#connection.onclose((error) => this.#onClosed(error));
+    globalThis.addEventListener?.("online", () => this.#wake?.());
+  }
+
+  /** `connecting`, `connected`, `reconnecting`, `unauthorized` or `stopped`. */
+  get state() {
+    return this.#state;
+  }
+
+  /** The greatest id delivered so far: where the next resume starts. */
+  get cursor() {
+    return this.#cursor;
+  }
+
+  /** Connects, then keeps the stream connected until `stop()`. Resolves once first connected. */
+  start() {
+    if (!this.#stopped) {
+      return Promise.resolve();
+    }
+    this.#stopped = false;
+    this.#attempt = 0;
+    this.#setState("connecting");
+    return this.#connectLoop();
+  }
+
+  /** Closes the connection and stops reconnecting. */
+  async stop() {
+    this.#stopped = true;
+    this.#wake?.();
+    await this.#connection.stop();
+    this.#setState("stopped");
+  }
+
+  /** Tells the hub this user (and its stores) has handled the notification; rejects with the hub's reason. */
+  async acknowledge(id) {
+    if (this.#connection.state !== HubConnectionState.Connected) {
+      throw new Error("Not connected to the hub: try again once connected.");
+    }
+    await this.#connection.invoke("Acknowledge", id);
+  }
+
+  async #connectLoop() {
+    this.#looping = true;
+    try {
+      while (!this.#stopped) {
+        this.#held = [];
+        try {
+          await this.#connection.start();
+          await this.#resume();
+          this.#attempt = 0;
+          this.#offlineSince = null;
+          this.#setState("connected");
+          return;
+        } catch (error) {
+          this.#held = null;
+          if (this.#stopped) {
+            return;
+          }
+          if (isRefusedToken(error)) {
+            this.#stopped = true;
+            this.#setState("unauthorized", error);
+            return;
+          }
+          if (this.#connection.state !== HubConnectionState.Disconnected) {
+            // Connected but the resume failed: drop the connection and try again from the same cursor.
+            await this.#connection.stop();
+          }
+          this.#attempt += 1;
+          this.#offlineSince ??= new Date();
+          this.#setState(this.#state === "connecting" ? "connecting" : "reconnecting", error);
+          await this.#delay(this.#retryDelay());
+        }
+      }
+    } finally {
+      this.#looping = false;
+    }
+  }
+
+  #onClosed(error) {
+    if (this.#stopped || this.#looping) {
+      return;
+    }
+    this.#offlineSince = new Date();
+    this.#attempt = 1;
+    this.#setState("reconnecting", error);
+    // A short random wait first, so a hub restart is not met by every screen at the same instant.
+    this.#delay(Math.random() * this.#options.firstRetryDelayMs).then(() => this.#connectLoop());
+  }
+
+  async #resume() {
+    const result = await this.#connection.invoke("Resume", this.#cursor);
+    let missed = 0;
+    for (const notification of result.notifications) {
+      if (this.#deliver(notification, true)) {
+        missed += 1;
+      }
+    }
+    if (this.#cursor === null && result.lastId !== null) {
+      // First connection of this device: start from the hub's current position.
+      this.#saveCursor(result.lastId);
+    }
+    const held = this.#held;
+    this.#held = null;
+    for (const notification of held) {
+      this.#deliver(notification, false);
+    }
+    if (!result.recovered) {
+      // What followed the cursor is gone; carry on from now and let the page reload its state.
+      if (result.lastId !== null && compareIds(result.lastId, this.#cursor) > 0) {
+        this.#saveCursor(result.lastId);
+      }
+      this.#emit("reloadrequired", { lastId: result.lastId });
+    }
+    this.#emit("resumed", { missed, recovered: result.recovered });
+  }
+
+  #onLive(notification) {
+    if (this.#held !== null) {
+      this.#held.push(notification);
+      return;
+    }
+    this.#deliver(notification, false);
+  }
+
+  #deliver(notification, missed) {
+    const id = notification.id;
+    if (this.#seen.has(id) || (this.#startCursor !== null && compareIds(id, this.#startCursor) <= 0)) {
+      // Seen on this page, or at or below the cursor the page loaded with: delivered before.
+      return false;
+    }
+    this.#remember(id);
+    this.#emit("notification", { notification, missed });
+    if (this.#cursor === null || compareIds(id, this.#cursor) > 0) {
+      this.#saveCursor(id);
+    }
+    return true;
+  }
+
+  #remember(id) {
+    this.#seen.add(id);
+    if (this.#seen.size > this.#options.rememberedIds) {
+      // Sets iterate in insertion order: forget the oldest. The cursor still guards what is older.
+      this.#seen.delete(this.#seen.values().next().value);
+    }
+  }
+
+  #saveCursor(id) {
+    this.#cursor = id;
+    this.#options.storage?.setItem(this.#options.storageKey, id);
+  }
+
+  #retryDelay() {
+    const ceiling = Math.min(this.#options.maxRetryDelayMs, this.#options.firstRetryDelayMs * 2 ** (this.#attempt - 1));
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+  }
+
+  #delay(ms) {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  #setState(state, error = null) {
+    this.#state = state;
+    this.#emit("statechange", { state, attempt: this.#attempt, offlineSince: this.#offlineSince, error });
+  }
+
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
+
+function isRefusedToken(error) {
+  return error?.statusCode === 401 || error?.statusCode === 403;
+}

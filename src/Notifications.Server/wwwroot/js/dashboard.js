@@ -1,0 +1,241 @@
+// The store dashboard: every notification for this screen's store, newest first; what needs
+// handling pinned on top until it is handled; the connection said in words; catch-up after outages.
+import { NotificationStream, compareIds, fetchClientSettings } from "/lib/notifications.js";
+import { clearFieldErrors, showFieldError } from "/js/forms.js";
+import { clockTime, describeConnection, mintDevelopmentToken, readClaims, takeTokenFromAddress, TokenRequestError } from "/js/session.js";
+
+const tokenKey = "dashboard.token";
+const pickKey = "dashboard.pick";
+const kept = 200;
+const $ = (id) => document.getElementById(id);
+
+const board = {
+  sub: null,
+  claims: null,
+  stream: null,
+  tokenFactory: null,
+  notifications: new Map(),
+  handled: new Set(),
+  get storageKey() {
+    return `dashboard.${this.sub}`;
+  },
+};
+
+await main();
+
+async function main() {
+  const token = takeTokenFromAddress(tokenKey);
+  if (token) {
+    await open(() => token, readClaims(token));
+    return;
+  }
+  const pick = JSON.parse(sessionStorage.getItem(pickKey) ?? "null");
+  if (pick) {
+    await openPicked(pick);
+    return;
+  }
+  $("sign-in").hidden = false;
+  $("store-picker").addEventListener("submit", onPick);
+}
+
+async function onPick(event) {
+  event.preventDefault();
+  clearErrors();
+  const store = $("store").value.trim();
+  const region = $("region").value.trim();
+  if (!store) {
+    showFieldError("store", "Enter the store's id, for example fr-0042.");
+    return;
+  }
+  try {
+    await openPicked({ store, region });
+    sessionStorage.setItem(pickKey, JSON.stringify({ store, region }));
+  } catch (error) {
+    if (!(error instanceof TokenRequestError)) {
+      throw error;
+    }
+    showFieldError("store", error.errors.stores?.join(" ") ?? error.errors.sub?.join(" "));
+    showFieldError("region", error.errors.regions?.join(" "));
+    $("sign-in-error").textContent = error.message;
+  }
+}
+
+/** A Development screen: a fresh token for every (re)connect, so an expired one never stops it. */
+async function openPicked({ store, region }) {
+  const request = { sub: `screen-${store}`, stores: [store], regions: region ? [region] : [], roles: ["dashboard"] };
+  const first = await mintDevelopmentToken(request);
+  let next = first;
+  const factory = async () => {
+    const token = next ?? (await mintDevelopmentToken(request));
+    next = null;
+    return token;
+  };
+  await open(factory, readClaims(first));
+}
+
+async function open(accessTokenFactory, claims) {
+  board.sub = claims.sub;
+  board.claims = claims;
+  board.tokenFactory = accessTokenFactory;
+  $("sign-in").hidden = true;
+  $("board").hidden = false;
+  $("who").textContent = [...claims.stores, ...claims.regions].join(" · ") || claims.sub;
+  restore();
+  render();
+
+  board.stream = new NotificationStream({
+    accessTokenFactory,
+    storageKey: `notifications.cursor.${claims.sub}`,
+    ...(await fetchClientSettings()),
+  });
+  board.stream.addEventListener("statechange", (event) => showConnection(event.detail));
+  board.stream.addEventListener("notification", (event) => add(event.detail.notification));
+  board.stream.addEventListener("acknowledged", (event) => markHandled(event.detail.id));
+  board.stream.addEventListener("resumed", (event) => showMissed(event.detail.missed));
+  board.stream.addEventListener("reloadrequired", () => ($("reload-needed").hidden = false));
+  $("dismiss-missed").addEventListener("click", () => ($("missed").hidden = true));
+  $("reload").addEventListener("click", reloadFromHistory);
+  await board.stream.start();
+}
+
+function add(notification) {
+  board.notifications.set(notification.id, notification);
+  save();
+  render();
+}
+
+function markHandled(id) {
+  board.handled.add(id);
+  save();
+  render();
+}
+
+function needsAction(notification) {
+  return !board.handled.has(notification.id) && (notification.requiresAck || notification.severity === "critical");
+}
+
+function render() {
+  const all = [...board.notifications.values()].sort((a, b) => compareIds(b.id, a.id));
+  const pending = all.filter(needsAction).sort((a, b) => rank(a) - rank(b) || compareIds(b.id, a.id));
+  $("needs-action").replaceChildren(...pending.map((n) => card(n, true)));
+  $("feed").replaceChildren(...all.map((n) => card(n, false)));
+  $("nothing-pending").hidden = pending.length > 0;
+  $("nothing-yet").hidden = all.length > 0;
+}
+
+function rank(notification) {
+  return { critical: 0, warning: 1 }[notification.severity] ?? 2;
+}
+
+function card(notification, actionable) {
+  const item = document.createElement("li");
+  item.className = `notification severity-${notification.severity}`;
+  item.dataset.id = notification.id;
+  const severity = element("p", "severity", notification.severity[0].toUpperCase() + notification.severity.slice(1));
+  const title = element("h3", "title", notification.title);
+  title.id = `${actionable ? "action" : "feed"}-title-${notification.id}`;
+  const meta = element("p", "meta", `${clockTime(notification.createdAt)} · ${notification.type}`);
+  item.append(severity, title);
+  if (notification.body) {
+    item.append(element("p", "body", notification.body));
+  }
+  item.append(meta);
+  if (board.handled.has(notification.id)) {
+    item.append(element("p", "handled", notification.requiresAck ? "Acknowledged" : "Handled"));
+  } else if (actionable) {
+    const button = element("button", "act", notification.requiresAck ? "Acknowledge" : "Mark as handled");
+    button.type = "button";
+    button.setAttribute("aria-describedby", title.id);
+    button.addEventListener("click", () => handle(notification, button));
+    item.append(button);
+  }
+  return item;
+}
+
+async function handle(notification, button) {
+  $("action-error").textContent = "";
+  if (!notification.requiresAck) {
+    // Nothing to tell the hub: the screen's own list is all that changes.
+    markHandled(notification.id);
+    return;
+  }
+  button.disabled = true;
+  try {
+    await board.stream.acknowledge(notification.id);
+    markHandled(notification.id);
+  } catch (error) {
+    button.disabled = false;
+    $("action-error").textContent = `Could not acknowledge "${notification.title}": ${error.message}`;
+  }
+}
+
+function showConnection(detail) {
+  const { key, text } = describeConnection(detail);
+  const badge = $("connection");
+  badge.dataset.state = key;
+  badge.textContent = text;
+  if (detail.state === "unauthorized") {
+    sessionStorage.removeItem(tokenKey);
+    $("action-error").textContent = "This page's token was refused or has expired: open the dashboard again with a new link.";
+  }
+}
+
+function showMissed(missed) {
+  if (missed === 0) {
+    return;
+  }
+  $("missed-text").textContent = `${missed} missed while offline`;
+  $("missed").hidden = false;
+}
+
+/** After `recovered: false`: read what the hub still retains for this screen's audiences. */
+async function reloadFromHistory() {
+  const token = await board.tokenFactory();
+  const since = `${Date.now() - 24 * 60 * 60 * 1000}-0`;
+  const audiences = ["all", ...board.claims.stores.map((s) => `store:${s}`), ...board.claims.regions.map((r) => `region:${r}`)];
+  for (const audience of audiences) {
+    const query = new URLSearchParams({ audience, after: since, limit: "1000" });
+    const response = await fetch(`/api/notifications?${query}`, { headers: { Authorization: `Bearer ${token}` } });
+    if (!response.ok) {
+      $("action-error").textContent = `Could not reload ${audience}: the hub answered ${response.status}.`;
+      return;
+    }
+    for (const notification of (await response.json()).items) {
+      board.notifications.set(notification.id, notification);
+    }
+  }
+  $("reload-needed").hidden = true;
+  save();
+  render();
+}
+
+function restore() {
+  const saved = JSON.parse(localStorage.getItem(board.storageKey) ?? "null");
+  for (const notification of saved?.notifications ?? []) {
+    board.notifications.set(notification.id, notification);
+  }
+  for (const id of saved?.handled ?? []) {
+    board.handled.add(id);
+  }
+}
+
+function save() {
+  const newest = [...board.notifications.values()].sort((a, b) => compareIds(b.id, a.id));
+  // Keep the newest, and whatever still needs action however old it is.
+  const keep = newest.filter((n, index) => index < kept || needsAction(n));
+  board.notifications = new Map(keep.map((n) => [n.id, n]));
+  board.handled = new Set([...board.handled].filter((id) => board.notifications.has(id)));
+  localStorage.setItem(board.storageKey, JSON.stringify({ notifications: keep, handled: [...board.handled] }));
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  node.className = className;
+  node.textContent = text;
+  return node;
+}
+
+function clearErrors() {
+  clearFieldErrors(["store", "region"]);
+  $("sign-in-error").textContent = "";
+}
