@@ -70,6 +70,7 @@ public sealed partial class NotificationClient : IAsyncDisposable
 
         _connection = builder.Build();
         _connection.On<Notification>(HubMethods.Notification, OnLiveAsync);
+        _connection.On<AcknowledgementEvent>(HubMethods.Acknowledged, OnAcknowledgedAsync);
         _connection.Closed += reason =>
         {
             Volatile.Read(ref _connectionLost).TrySetResult(reason);
@@ -79,6 +80,12 @@ public sealed partial class NotificationClient : IAsyncDisposable
 
     /// <summary>Raised for each notification, once, in id order (awaited before the next one).</summary>
     public event Func<Notification, Task>? NotificationReceived;
+
+    /// <summary>
+    /// Raised when someone acknowledges a notification: admins hear of every acknowledgement, a store's
+    /// screens of their own store's. Not replayed after a reconnect: read the status API for that.
+    /// </summary>
+    public event Func<AcknowledgementEvent, Task>? Acknowledged;
 
     /// <summary>Raised when <see cref="State"/> changes.</summary>
     public event Func<NotificationConnectionState, Task>? StateChanged;
@@ -272,6 +279,14 @@ public sealed partial class NotificationClient : IAsyncDisposable
         if (StateChanged is { } handlers)
         {
             await InvokeHandlersAsync(handlers, h => h(state)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task OnAcknowledgedAsync(AcknowledgementEvent acknowledgement)
+    {
+        if (Acknowledged is { } handlers)
+        {
+            await InvokeHandlersAsync(handlers, h => h(acknowledgement)).ConfigureAwait(false);
         }
     }
 

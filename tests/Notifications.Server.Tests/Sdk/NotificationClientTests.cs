@@ -270,6 +270,38 @@ public sealed class NotificationClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAcknowledgementIsAnnouncedToTheStoresOtherScreensAndNotToAnotherStore()
+    {
+        await using var acknowledging = Client();
+        await using var sameStore = Client();
+        await using var otherStore = Client(token: _app.Token("sdk-other", stores: ["fr-0043"], roles: ["dashboard"]));
+        var heard = new TaskCompletionSource<AcknowledgementEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var heardElsewhere = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        sameStore.Acknowledged += acknowledgement =>
+        {
+            heard.TrySetResult(acknowledgement);
+            return Task.CompletedTask;
+        };
+        otherStore.Acknowledged += acknowledgement =>
+        {
+            heardElsewhere.Enqueue(acknowledgement.Sub);
+            return Task.CompletedTask;
+        };
+        await Task.WhenAll(acknowledging.StartAsync().AsTask(), sameStore.StartAsync().AsTask(), otherStore.StartAsync().AsTask()).WithTimeout();
+        var both = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042", "fr-0043"));
+
+        await acknowledging.AcknowledgeAsync(both);
+
+        var acknowledgement = await heard.Task.WithTimeout();
+        Assert.Equal((both, "sdk-screen"), (acknowledgement.Id, acknowledgement.Sub));
+        Assert.Equal(["fr-0042"], acknowledgement.Stores);
+        // The other store acknowledges too: it hears its own, which the hub sends after fr-0042's.
+        await otherStore.AcknowledgeAsync(both);
+        await Eventually.TrueAsync(() => heardElsewhere.Contains("sdk-other"), "the other store heard its own acknowledgement");
+        Assert.Equal(["sdk-other"], heardElsewhere);
+    }
+
+    [Fact]
     public async Task AcknowledgingAnUnknownIdThrowsAHubExceptionAndKeepsTheClientConnected()
     {
         await using var client = Client();
@@ -280,9 +312,9 @@ public sealed class NotificationClientTests : IAsyncLifetime
         Assert.Equal(NotificationConnectionState.Connected, client.State);
     }
 
-    private NotificationClient Client(Uri? via = null, Action? onToken = null, INotificationCursorStore? cursor = null, NotificationProtocol protocol = NotificationProtocol.Json)
+    private NotificationClient Client(Uri? via = null, Action? onToken = null, INotificationCursorStore? cursor = null, NotificationProtocol protocol = NotificationProtocol.Json, string? token = null)
     {
-        var token = _app.Token("sdk-screen", stores: ["fr-0042"], regions: ["idf"], roles: ["dashboard"]);
+        token ??= _app.Token("sdk-screen", stores: ["fr-0042"], regions: ["idf"], roles: ["dashboard"]);
         return new NotificationClient(new NotificationClientOptions
         {
             HubUrl = new Uri(via ?? _app.BaseAddress, "/hubs/notifications"),
