@@ -70,6 +70,7 @@ start_node() { # index
   # shellcheck disable=SC2086
   ASPNETCORE_URLS="http://127.0.0.1:$port" \
   ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
+  ASPNETCORE_WEBROOT="${ASPNETCORE_WEBROOT:-$root/src/Notifications.Server/wwwroot}" \
   Auth__SigningKey="$SIGNING_KEY" \
   Redis__ConnectionString="127.0.0.1:$REDIS_PORT" \
   Hub__NodeName="node-$i" \

@@ -91,7 +91,8 @@ public sealed class AdminConsoleInChromiumTests(ChromiumFixture chromium) : HubT
         Assert.Empty(console.Errors);
     }
 
-    private static ILocator Feed(BrowserScreen screen) => screen.Page.Locator("#feed li");
+    /// <summary>Every notification on the screen: what needs action, then the rest.</summary>
+    private static ILocator Feed(BrowserScreen screen) => screen.Page.Locator(".notifications li");
 
     private async Task<BrowserScreen> OpenDashboardAsync(string sub, string store)
     {

@@ -37,12 +37,19 @@ public sealed class ChromiumFixture : IAsyncLifetime
     }
 
     /// <summary>A new tablet: its own storage, 1024×768, with uncaught page errors collected.</summary>
-    public async Task<BrowserScreen> OpenAsync(Uri url)
+    /// <param name="url">The page to open.</param>
+    /// <param name="initScript">Script run in every page of the context before the page's own.</param>
+    public async Task<BrowserScreen> OpenAsync(Uri url, string? initScript = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1024, Height = 768 },
         });
+        if (initScript is not null)
+        {
+            await context.AddInitScriptAsync(initScript);
+        }
+
         var page = await context.NewPageAsync();
         var screen = new BrowserScreen(context, page);
         await page.GotoAsync(url.ToString());

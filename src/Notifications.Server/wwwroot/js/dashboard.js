@@ -116,11 +116,13 @@ function needsAction(notification) {
 
 function render() {
   const all = [...board.notifications.values()].sort((a, b) => compareIds(b.id, a.id));
+  // Pinned until handled: critical first, then warnings, newest first within each.
   const pending = all.filter(needsAction).sort((a, b) => rank(a) - rank(b) || compareIds(b.id, a.id));
+  const others = all.filter((n) => !needsAction(n));
   $("needs-action").replaceChildren(...pending.map((n) => card(n, true)));
-  $("feed").replaceChildren(...all.map((n) => card(n, false)));
+  $("feed").replaceChildren(...others.map((n) => card(n, false)));
   $("nothing-pending").hidden = pending.length > 0;
-  $("nothing-yet").hidden = all.length > 0;
+  $("nothing-yet").hidden = others.length > 0;
 }
 
 function rank(notification) {
