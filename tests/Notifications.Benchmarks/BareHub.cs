@@ -1,25 +1,57 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Notifications.Benchmarks;
 
 /// <summary>
 /// The framework's bare path, for comparison: a hub that only puts a connection in its store's group
-/// and a POST that only does <c>Clients.Group(...).SendAsync</c>. No auth, no store, no counters.
+/// (and names its user), and POSTs that only call <c>Clients.Groups(...).SendAsync</c> or
+/// <c>Clients.User(...).SendAsync</c> with a message shaped like ours. No auth, no store, no counters;
+/// with <c>--redis</c>, SignalR's Redis backplane, as ours uses.
 /// </summary>
 internal static class BareHub
 {
-    public static async Task RunAsync(int port)
+    public static async Task RunAsync(int port, string? redis)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Services.AddSignalR();
-        var app = builder.Build();
-        app.MapHub<GroupHub>("/hubs/notifications");
-        app.MapPost("/publish", async (HttpContext http, IHubContext<GroupHub> hub) =>
+        builder.Services.AddSingleton<IUserIdProvider, QueryUserIdProvider>();
+        var signalR = builder.Services.AddSignalR();
+        if (redis is not null)
         {
-            var payload = await http.Request.ReadFromJsonAsync<BarePayload>();
-            await hub.Clients.Groups(payload!.Stores).SendAsync("notification", payload);
+            signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("bare"));
+        }
+
+        var app = builder.Build();
+        var sequence = 0L;
+        app.MapHub<GroupHub>("/hubs/notifications");
+        app.MapPost("/api/notifications", async (HttpContext http, IHubContext<GroupHub> hub) =>
+        {
+            var request = await http.Request.ReadFromJsonAsync<JsonElement>(http.RequestAborted);
+            var target = request.GetProperty("target");
+            var notification = new BareNotification(
+                $"{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}-{Interlocked.Increment(ref sequence)}",
+                request.GetProperty("type").GetString()!,
+                request.GetProperty("title").GetString()!,
+                null,
+                request.GetProperty("severity").GetString()!,
+                null,
+                target,
+                false,
+                DateTime.UtcNow,
+                null);
+            if (target.TryGetProperty("users", out var users))
+            {
+                // What an app without per-user groups does: Clients.User, which looks at every connection.
+                await hub.Clients.User(users[0].GetString()!).SendAsync("notification", notification, http.RequestAborted);
+            }
+            else
+            {
+                var stores = target.GetProperty("stores").EnumerateArray().Select(s => s.GetString()!).ToArray();
+                await hub.Clients.Groups(stores).SendAsync("notification", notification, http.RequestAborted);
+            }
+
             return Results.Accepted();
         });
         await app.RunAsync();
@@ -30,7 +62,13 @@ internal static class BareHub
         public override Task OnConnectedAsync() =>
             Groups.AddToGroupAsync(Context.ConnectionId, Context.GetHttpContext()!.Request.Query["store"].ToString());
     }
+
+    private sealed class QueryUserIdProvider : IUserIdProvider
+    {
+        public string? GetUserId(HubConnectionContext connection) => connection.GetHttpContext()?.Request.Query["user"].ToString();
+    }
 }
 
-/// <summary>What the bare hub sends: the same size of message as a notification.</summary>
-internal sealed record BarePayload(string Id, string Title, string[] Stores, DateTime CreatedAt);
+/// <summary>What the bare hub sends: the fields of a notification, so messages are the same size as ours.</summary>
+internal sealed record BareNotification(
+    string Id, string Type, string Title, string? Body, string Severity, JsonElement? Data, JsonElement Target, bool RequiresAck, DateTime CreatedAt, DateTime? ExpiresAt);

@@ -37,7 +37,8 @@ internal sealed class HubProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<HubProcess> StartProductAsync(string signingKey)
+    /// <summary>Our hub, in Production with the benchmark's key; with Redis when <paramref name="redis"/> is given.</summary>
+    public static async Task<HubProcess> StartProductAsync(string signingKey, string? redis = null, string nodeName = "bench-node", IDictionary<string, string>? settings = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -49,16 +50,32 @@ internal sealed class HubProcess : IAsyncDisposable
         start.Environment["RateLimiting__PermitsPerSecond"] = "1000000";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.AspNetCore.HttpLogging"] = "Warning";
+        start.Environment["Hub__NodeName"] = nodeName;
+        if (redis is not null)
+        {
+            start.Environment["Redis__ConnectionString"] = redis;
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         return await StartAsync(start, port);
     }
 
-    public static async Task<HubProcess> StartBareAsync()
+    public static async Task<HubProcess> StartBareAsync(string? redis = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Notifications.Benchmarks.dll"));
         start.ArgumentList.Add("bare-hub");
         start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (redis is not null)
+        {
+            start.ArgumentList.Add(redis);
+        }
+
         return await StartAsync(start, port);
     }
 
@@ -76,8 +93,11 @@ internal sealed class HubProcess : IAsyncDisposable
     private static async Task<HubProcess> StartAsync(ProcessStartInfo start, int port)
     {
         var process = Process.Start(start)!;
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
+        // Drain its output so a chatty hub never blocks on a full pipe.
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
