@@ -31,6 +31,11 @@ internal sealed class ClientFleet : IAsyncDisposable
             try
             {
                 clients[i] = await RawHubClient.ConnectAsync(url(i), i, sink, deadline.Token);
+                // SignalR sends the handshake answer before OnConnectedAsync joins the groups, and runs a
+                // client's first invocation after it: so a client is counted as connected only once its
+                // first call returns, as a real client's first Resume does. (The bare hub answers with
+                // an unknown-method error, which is as good a barrier.)
+                await clients[i].InvokeAsync("Resume", "[null]", deadline.Token);
             }
             finally
             {

@@ -72,6 +72,13 @@ internal sealed class StormScenario : INotificationSink
         var resumed = dropped.Where(s => s.ResumedAfter is not null).Select(s => s.ResumedAfter!.Value.TotalSeconds).Order().ToArray();
         double At(double share) => resumed.Length == 0 ? double.NaN : resumed[Math.Max(0, (int)Math.Ceiling(share * dropped.Count) - 1)];
         var lost = storm._screens.Sum(s => (long)(publishes - s.Count));
+        if (lost > 0)
+        {
+            var lossy = storm._screens.Where(s => s.Count < publishes).ToList();
+            Console.WriteLine($"screens missing some: {lossy.Count} ({lossy.Count(s => s.DroppedAt is not null)} of them reconnected); " +
+                $"first missing publishes: {string.Join(", ", lossy.Take(5).Select(s => string.Join('/', s.Missing().Take(8))))}");
+        }
+
         var table = new Table("clients", "on the killed node", "resumed", "50 % s", "99 % s", "100 % s", "publishes", "lost", "duplicates dropped", "nodes CPU s");
         table.Add(o.Clients, dropped.Count, resumed.Length, At(0.50), At(0.99), resumed.Length == dropped.Count ? At(1.0) : double.NaN,
             publishes, lost, storm._screens.Sum(s => (long)s.Duplicates), (cluster.NodesCpu - serverCpu).TotalSeconds);
@@ -212,6 +219,14 @@ internal sealed class StormScenario : INotificationSink
 
                 _seen[publish] = true;
                 Count++;
+            }
+        }
+
+        public IEnumerable<int> Missing()
+        {
+            lock (_seen)
+            {
+                return [.. Enumerable.Range(0, _seen.Length).Where(i => !_seen[i])];
             }
         }
 
