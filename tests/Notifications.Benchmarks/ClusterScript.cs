@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Notifications.Benchmarks;
 
@@ -28,6 +29,10 @@ internal sealed class ClusterScript : IAsyncDisposable
 
     public Uri Node(int index) => new($"http://127.0.0.1:{_state[$"NODE_{index}_PORT"]}/");
 
+    /// <summary>CPU used so far by node <paramref name="index"/> (zero once it is gone).</summary>
+    public TimeSpan NodeCpu(int index) =>
+        _state.GetValueOrDefault($"NODE_{index}_PID") is { Length: > 0 } pid ? Cpu(int.Parse(pid, CultureInfo.InvariantCulture)) : TimeSpan.Zero;
+
     /// <summary>CPU used so far by the nodes that are running.</summary>
     public TimeSpan NodesCpu => Enumerable.Range(1, Nodes)
         .Select(i => _state.GetValueOrDefault($"NODE_{i}_PID"))
@@ -51,6 +56,22 @@ internal sealed class ClusterScript : IAsyncDisposable
             "--dll", Path.Combine(AppContext.BaseDirectory, "Notifications.Server.dll"));
         cluster.Load();
         return cluster;
+    }
+
+    /// <summary>Redis's own count and time of its busiest commands so far (<c>INFO commandstats</c>).</summary>
+    public async Task<string> RedisCommandStatsAsync()
+    {
+        var start = new ProcessStartInfo("redis-cli", ["-p", _state["REDIS_PORT"], "info", "commandstats"]) { RedirectStandardOutput = true, UseShellExecute = false };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return string.Join("; ", output.Split('\n')
+            .Where(l => l.StartsWith("cmdstat_", StringComparison.Ordinal))
+            .Select(l => l.Trim().Replace("cmdstat_", string.Empty, StringComparison.Ordinal).Split(':'))
+            .Select(p => (Name: p[0], Fields: p[1].Split(',').Select(f => f.Split('=')).ToDictionary(f => f[0], f => f[1])))
+            .OrderByDescending(c => double.Parse(c.Fields["usec"], CultureInfo.InvariantCulture))
+            .Take(6)
+            .Select(c => $"{c.Name} x{c.Fields["calls"]} {double.Parse(c.Fields["usec"], CultureInfo.InvariantCulture) / 1000:F0} ms"));
     }
 
     /// <summary>SIGKILL: the node dies without closing its connections.</summary>
