@@ -29,6 +29,9 @@ public static class Audience
     /// <summary>The audience of user <paramref name="sub"/>.</summary>
     public static string User(string sub) => UserPrefix + sub;
 
+    /// <summary>Whether <paramref name="audience"/> is one user's (<c>user:{sub}</c>).</summary>
+    public static bool IsUser(string audience) => audience?.StartsWith(UserPrefix, StringComparison.Ordinal) ?? false;
+
     /// <summary>The audiences a notification is stored under and sent to.</summary>
     public static IReadOnlyList<string> Of(NotificationTarget target)
     {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Notifications.Contract;
 using Notifications.Server.Acknowledgements;
+using Notifications.Server.Delivery;
 using Notifications.Server.Auth;
 using Notifications.Server.Operations;
 using Notifications.Server.Presence;
@@ -23,7 +24,8 @@ internal sealed partial class NotificationHub(
     HubMetrics metrics,
     IOptions<NotificationHubOptions> options,
     TimeProvider time,
-    ILogger<NotificationHub> logger) : Hub<INotificationClient>
+    ILogger<NotificationHub> logger,
+    IUserAudienceChannel? userChannel = null) : Hub<INotificationClient>
 {
     private const string CallerKey = "caller";
 
@@ -31,7 +33,8 @@ internal sealed partial class NotificationHub(
     {
         var caller = Caller.From(Context.User!);
         Context.Items[CallerKey] = caller;
-        foreach (var audience in caller.Audiences)
+        // With a user-audience channel (Redis), a user is reached through it, not a group of its own.
+        foreach (var audience in caller.Audiences.Where(a => userChannel is null || !Audience.IsUser(a)))
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, audience, Context.ConnectionAborted);
         }

@@ -36,6 +36,19 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>The node's pub/sub on the same connection.</summary>
+    public async Task<ISubscriber> GetSubscriberAsync()
+    {
+        try
+        {
+            return (await _connection.Value).GetSubscriber();
+        }
+        catch (RedisException unreachable)
+        {
+            throw new StoreUnavailableException("Redis cannot be reached.", unreachable);
+        }
+    }
+
     /// <summary>Runs a Redis operation, reporting an unreachable or timed-out Redis as <see cref="StoreUnavailableException"/>.</summary>
     public async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> operation)
     {

@@ -34,6 +34,9 @@ internal static class ScaleOutExtensions
             backplane.Configuration.ChannelPrefix = RedisChannel.Literal(settings.ChannelPrefix);
         });
 
+        builder.Services.AddSingleton<RedisUserAudienceChannel>();
+        builder.Services.AddSingleton<IUserAudienceChannel>(services => services.GetRequiredService<RedisUserAudienceChannel>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<RedisUserAudienceChannel>());
         builder.Services.AddSingleton<BackplaneMonitor>();
         builder.Services.AddHostedService<BackplaneRepair>();
         builder.Services.AddOptions<RedisHubOptions>().Configure<BackplaneMonitor>((backplane, monitor) =>

@@ -17,6 +17,27 @@ public sealed class FanOutAcrossNodes(ClusterFixture fixture) : IClassFixture<Cl
     private readonly string _otherStore = "fr-" + Guid.NewGuid().ToString("N")[..8];
 
     [Fact]
+    public async Task APublishToAUserReachesThatUsersScreensOnOtherNodesAndNoOneElses()
+    {
+        var user = "u-" + Guid.NewGuid().ToString("N")[..8];
+        var other = "u-" + Guid.NewGuid().ToString("N")[..8];
+        await using var onTwo = await Dashboard.StartAsync(Infrastructure.Cluster.Connection(_cluster.Node(2), _cluster.Token(user, stores: [_store], roles: ["dashboard"])));
+        await using var onThree = await Dashboard.StartAsync(Infrastructure.Cluster.Connection(_cluster.Node(3), _cluster.Token(user, stores: [_store], roles: ["dashboard"])));
+        await using var otherOnTwo = await Dashboard.StartAsync(Infrastructure.Cluster.Connection(_cluster.Node(2), _cluster.Token(other, stores: [_store], roles: ["dashboard"])));
+        using var admin = Infrastructure.Cluster.Client(_cluster.Node(1), _cluster.AdminToken());
+
+        var forUser = await Publishing.PublishAsync(admin, Publishing.To("users", user));
+        var forOther = await Publishing.PublishAsync(admin, Publishing.To("users", other));
+
+        await onTwo.WaitForAsync(forUser);
+        await onThree.WaitForAsync(forUser);
+        // The other user's screen gets its own, sent after: had the first been sent there, it would be there too.
+        await otherOnTwo.WaitForAsync(forOther);
+        Assert.False(otherOnTwo.Has(forUser));
+        Assert.False(onTwo.Has(forOther));
+    }
+
+    [Fact]
     public async Task APublishToNodeOneReachesClientsOnNodesTwoAndThreeDirectlyAndThroughNginx()
     {
         var token = _cluster.Token("screen-1", stores: [_store], roles: ["dashboard"]);
