@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
@@ -47,7 +48,7 @@ internal static class AuthenticationExtensions
         jwt.Events = new JwtBearerEvents
         {
             OnMessageReceived = ReadBrowserToken,
-            OnTokenValidated = RejectMalformedClaims,
+            OnTokenValidated = KeepOnlyHubClaims,
         };
     }
 
@@ -65,7 +66,12 @@ internal static class AuthenticationExtensions
         return Task.CompletedTask;
     }
 
-    private static Task RejectMalformedClaims(TokenValidatedContext context)
+    /// <summary>
+    /// Refuses ids that do not match the contract, then keeps only the claims the hub reads. A hub
+    /// connection holds its principal for as long as it lives: the validated token, its payload and
+    /// its registered claims came to about 3.5 KB of every idle connection (benchmark <c>idle</c>).
+    /// </summary>
+    private static Task KeepOnlyHubClaims(TokenValidatedContext context)
     {
         var principal = context.Principal!;
         if (!Ids.IsValid(principal.FindFirst(HubClaims.Subject)?.Value))
@@ -83,6 +89,10 @@ internal static class AuthenticationExtensions
             }
         }
 
+        var kept = principal.Claims
+            .Where(c => c.Type is HubClaims.Subject or HubClaims.Store or HubClaims.Region or HubClaims.Role)
+            .Select(c => new Claim(c.Type, c.Value));
+        context.Principal = new ClaimsPrincipal(new ClaimsIdentity(kept, principal.Identity!.AuthenticationType, HubClaims.Subject, HubClaims.Role));
         return Task.CompletedTask;
     }
 }
