@@ -57,12 +57,16 @@ async function open(token) {
     const { key, text } = describeConnection(event.detail);
     $("connection").dataset.state = key;
     $("connection").textContent = text;
+    if (event.detail.state === "connected") {
+      // This console is one of the connections: count it as soon as it is.
+      refreshPresence();
+    }
   });
   stream.addEventListener("acknowledged", (event) => refresh(event.detail.id));
   stream.addEventListener("notification", (event) => track(event.detail.notification.id));
   // Whatever was missed while disconnected, acknowledgements included, is read again.
   stream.addEventListener("resumed", () => refreshAll());
-  await Promise.all([stream.start(), refreshAll(), refreshPresence()]);
+  await Promise.all([stream.start(), refreshAll()]);
   setInterval(refreshPresence, presenceEveryMs);
 }
 
@@ -222,7 +226,14 @@ function describeTarget(target) {
 }
 
 async function refreshPresence() {
-  const response = await api("/api/presence");
+  let response;
+  try {
+    response = await api("/api/presence");
+  } catch (offline) {
+    // The hub is unreachable for now; the badge says so, and the next tick tries again.
+    $("presence-summary").textContent = `Presence unavailable: ${offline.message}`;
+    return;
+  }
   if (!response.ok) {
     $("presence-summary").textContent = `Presence unavailable: the hub answered ${response.status}.`;
     return;
