@@ -17,6 +17,7 @@ public sealed partial class NotificationClient
     private const int MaxResumePages = 100;
 
     private readonly SemaphoreSlim _delivery = new(1, 1);
+    private bool _deliveryClosed; // written and read with _delivery held
     private readonly SortedSet<NotificationId> _recent = [];
     private readonly List<Notification> _held = [];
     private NotificationId? _cursor;
@@ -56,6 +57,12 @@ public sealed partial class NotificationClient
         await _delivery.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
+            if (_deliveryClosed)
+            {
+                // Stopped: not delivered, so the next run resumes it from the cursor.
+                return;
+            }
+
             if (_holding)
             {
                 _held.Add(notification);

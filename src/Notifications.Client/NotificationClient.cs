@@ -130,7 +130,10 @@ public sealed partial class NotificationClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Disconnects for good; <see cref="ReadAllAsync"/> ends.</summary>
+    /// <summary>
+    /// Disconnects for good; <see cref="ReadAllAsync"/> ends. A delivery in progress (its handlers and
+    /// the cursor's save) finishes first, so a restart resumes right after the last one delivered.
+    /// </summary>
     public async ValueTask StopAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1)
@@ -147,6 +150,13 @@ public sealed partial class NotificationClient : IAsyncDisposable
             }
 
             await _connection.StopAsync(cancellationToken).ConfigureAwait(false);
+
+            // SignalR runs handlers on a queue of their own, which its StopAsync does not wait for:
+            // let a delivery in progress (the application's handlers, then the cursor's save) finish,
+            // and drop any that would start later, so the saved cursor covers all that was delivered.
+            await _delivery.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _deliveryClosed = true;
+            _delivery.Release();
         }
         finally
         {

@@ -224,7 +224,8 @@ public sealed class NotificationClientTests : IAsyncLifetime
         };
         await second.StartAsync().AsTask().WithTimeout();
 
-        await Eventually.TrueAsync(() => after.Count == 2, "the restarted client got what it missed");
+        await Eventually.TrueAsync(() => after.Count >= 2, "the restarted client got what it missed");
+        // Exactly those: the first run's notification is not delivered again after the restart.
         Assert.Equal(whileDown, after);
         Assert.Equal(whileDown[^1], (await File.ReadAllTextAsync(cursorFile)).Trim());
     }
