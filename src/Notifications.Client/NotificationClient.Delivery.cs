@@ -17,7 +17,8 @@ public sealed partial class NotificationClient
     private const int MaxResumePages = 100;
 
     private readonly SemaphoreSlim _delivery = new(1, 1);
-    private bool _deliveryClosed; // written and read with _delivery held
+    private readonly AsyncLocal<bool> _insideDelivery = new();
+    private bool _deliveryClosed;
     private readonly SortedSet<NotificationId> _recent = [];
     private readonly List<Notification> _held = [];
     private NotificationId? _cursor;
@@ -57,7 +58,7 @@ public sealed partial class NotificationClient
         await _delivery.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            if (_deliveryClosed)
+            if (Volatile.Read(ref _deliveryClosed))
             {
                 // Stopped: not delivered, so the next run resumes it from the cursor.
                 return;
@@ -152,7 +153,15 @@ public sealed partial class NotificationClient
 
         if (NotificationReceived is { } handlers)
         {
-            await InvokeHandlersAsync(handlers, h => h(notification)).ConfigureAwait(false);
+            _insideDelivery.Value = true;
+            try
+            {
+                await InvokeHandlersAsync(handlers, h => h(notification)).ConfigureAwait(false);
+            }
+            finally
+            {
+                _insideDelivery.Value = false;
+            }
         }
 
         // Saved once the application's handlers are done with it.

@@ -152,11 +152,15 @@ public sealed partial class NotificationClient : IAsyncDisposable
             await _connection.StopAsync(cancellationToken).ConfigureAwait(false);
 
             // SignalR runs handlers on a queue of their own, which its StopAsync does not wait for:
-            // let a delivery in progress (the application's handlers, then the cursor's save) finish,
-            // and drop any that would start later, so the saved cursor covers all that was delivered.
-            await _delivery.WaitAsync(cancellationToken).ConfigureAwait(false);
-            _deliveryClosed = true;
-            _delivery.Release();
+            // drop any delivery that would start later, and let the one in progress (the
+            // application's handlers, then the cursor's save) finish, so the saved cursor covers all
+            // that was delivered. A handler that stops the client is that delivery: it is not waited for.
+            Volatile.Write(ref _deliveryClosed, true);
+            if (!_insideDelivery.Value)
+            {
+                await _delivery.WaitAsync(cancellationToken).ConfigureAwait(false);
+                _delivery.Release();
+            }
         }
         finally
         {

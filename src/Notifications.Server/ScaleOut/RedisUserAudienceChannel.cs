@@ -63,8 +63,9 @@ internal sealed partial class RedisUserAudienceChannel(
             queue.OnMessage(DeliverAsync);
             return true;
         }
-        catch (Exception e) when (e is RedisException or Storage.StoreUnavailableException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Unreachable, timed out or refused: the node runs on, and ExecuteAsync tries again.
             LogSubscribeFailed(logger, e);
             return false;
         }

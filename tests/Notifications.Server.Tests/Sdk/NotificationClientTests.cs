@@ -303,6 +303,24 @@ public sealed class NotificationClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AHandlerThatStopsTheClientDoesNotHangIt()
+    {
+        await using var client = Client();
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.NotificationReceived += async _ =>
+        {
+            await client.StopAsync();
+            stopped.TrySetResult();
+        };
+        await client.StartAsync().AsTask().WithTimeout();
+
+        await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+
+        await stopped.Task.WithTimeout();
+        Assert.Equal(NotificationConnectionState.Disconnected, client.State);
+    }
+
+    [Fact]
     public async Task AcknowledgingAnUnknownIdThrowsAHubExceptionAndKeepsTheClientConnected()
     {
         await using var client = Client();

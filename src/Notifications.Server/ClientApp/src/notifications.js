@@ -25,12 +25,17 @@ export function compareIds(a, b) {
 
 /** The keep-alive and timeout the hub asks its JS clients to use; the defaults when it cannot say. */
 export async function fetchClientSettings(baseUrl = "", signal = undefined) {
-  const response = await fetch(`${baseUrl}/api/client-settings`, { signal });
-  if (!response.ok) {
-    throw new Error(`GET /api/client-settings answered ${response.status}.`);
+  try {
+    const response = await fetch(`${baseUrl}/api/client-settings`, { signal });
+    if (!response.ok) {
+      return {};
+    }
+    const settings = await response.json();
+    return { keepAliveIntervalMs: settings.keepAliveIntervalMs, serverTimeoutMs: settings.serverTimeoutMs };
+  } catch {
+    // A page that opens while the hub is unreachable still starts, with the defaults, and reconnects.
+    return {};
   }
-  const settings = await response.json();
-  return { keepAliveIntervalMs: settings.keepAliveIntervalMs, serverTimeoutMs: settings.serverTimeoutMs };
 }
 
 /**
@@ -134,7 +139,9 @@ export class NotificationStream extends EventTarget {
           this.#setState("connected");
           return;
         } catch (error) {
-          this.#held = null;
+          // Keep holding: a live notification delivered now would move the cursor past what the
+          // failed resume never delivered. What is held is dropped; the next resume returns it.
+          this.#held = [];
           if (this.#stopped) {
             return;
           }
@@ -258,5 +265,6 @@ export class NotificationStream extends EventTarget {
 }
 
 function isRefusedToken(error) {
-  return error?.statusCode === 401 || error?.statusCode === 403;
+  // A refused negotiate reaches us wrapped (FailedToNegotiateWithServerError), with the status only in its message.
+  return error?.statusCode === 401 || error?.statusCode === 403 || /Status code '40[13]'/.test(error?.message ?? "");
 }

@@ -23,22 +23,24 @@ async function main() {
     return;
   }
   $("sign-in").hidden = false;
-  $("sign-in-dev").addEventListener("click", async () => {
+  $("sign-in-dev").addEventListener("click", async (event) => {
     $("sign-in-error").textContent = "";
+    event.currentTarget.disabled = true;
     try {
       const minted = await mintDevelopmentToken({ sub: "admin-console", roles: ["admin"] });
       sessionStorage.setItem(tokenKey, minted);
       await open(minted);
     } catch (error) {
-      if (!(error instanceof TokenRequestError)) {
-        throw error;
-      }
-      $("sign-in-error").textContent = error.message;
+      $("sign-in-error").textContent = error instanceof TokenRequestError ? error.message : `The hub cannot be reached: ${error.message}`;
+      $("sign-in-dev").disabled = false;
     }
   });
 }
 
 async function open(token) {
+  if (admin.token !== null) {
+    return; // already open: a second click must not add a second stream and a second Send
+  }
   admin.token = token;
   const claims = readClaims(token);
   $("who").textContent = claims.sub;
@@ -66,8 +68,9 @@ async function open(token) {
   stream.addEventListener("notification", (event) => track(event.detail.notification.id));
   // Whatever was missed while disconnected, acknowledgements included, is read again.
   stream.addEventListener("resumed", () => refreshAll());
-  await Promise.all([stream.start(), refreshAll()]);
   setInterval(refreshPresence, presenceEveryMs);
+  refreshAll();
+  await stream.start();
 }
 
 async function send(event) {
@@ -77,12 +80,19 @@ async function send(event) {
   const button = event.submitter;
   button.disabled = true;
   try {
-    const response = await api("/api/notifications", {
-      method: "POST",
-      // One key per press of Send: a retry of the same press is never sent twice.
-      headers: { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
-      body: JSON.stringify(draft()),
-    });
+    let response;
+    try {
+      response = await api("/api/notifications", {
+        method: "POST",
+        // One key per press of Send: a retry of the same press is never sent twice.
+        headers: { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
+        body: JSON.stringify(draft()),
+      });
+    } catch (offline) {
+      $("send-result").dataset.outcome = "refused";
+      $("send-result").textContent = `Not sent: the hub cannot be reached (${offline.message}). Send again when the badge says Connected.`;
+      return;
+    }
     if (response.status === 202) {
       const { id } = await response.json();
       $("send-result").dataset.outcome = "sent";
@@ -147,7 +157,14 @@ async function refresh(id) {
   if (!recent.includes(id)) {
     return;
   }
-  const response = await api(`/api/notifications/${encodeURIComponent(id)}`);
+  let response;
+  try {
+    response = await api(`/api/notifications/${encodeURIComponent(id)}`);
+  } catch (offline) {
+    // Read again on the next reconnect (the resumed event).
+    $("send-result").textContent = `Could not read ${id} now: ${offline.message}`;
+    return;
+  }
   if (response.status === 404) {
     // No longer retained: drop it from the list.
     localStorage.setItem(recentKey, JSON.stringify(recent.filter((known) => known !== id)));

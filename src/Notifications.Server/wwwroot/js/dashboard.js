@@ -13,6 +13,7 @@ const board = {
   sub: null,
   claims: null,
   stream: null,
+  opened: false,
   tokenFactory: null,
   notifications: new Map(),
   handled: new Set(),
@@ -31,8 +32,13 @@ async function main() {
   }
   const pick = JSON.parse(sessionStorage.getItem(pickKey) ?? "null");
   if (pick) {
-    await openPicked(pick);
-    return;
+    try {
+      await openPicked(pick);
+      return;
+    } catch (error) {
+      // The hub is unreachable or refuses: let the person pick again.
+      $("sign-in-error").textContent = `Could not open ${pick.store}: ${error.message}`;
+    }
   }
   $("sign-in").hidden = false;
   $("store-picker").addEventListener("submit", onPick);
@@ -47,12 +53,17 @@ async function onPick(event) {
     showFieldError("store", "Enter the store's id, for example fr-0042.");
     return;
   }
+  const submit = event.submitter;
+  submit.disabled = true;
   try {
-    await openPicked({ store, region });
     sessionStorage.setItem(pickKey, JSON.stringify({ store, region }));
+    await openPicked({ store, region });
   } catch (error) {
+    sessionStorage.removeItem(pickKey);
+    submit.disabled = false;
     if (!(error instanceof TokenRequestError)) {
-      throw error;
+      $("sign-in-error").textContent = `The hub cannot be reached: ${error.message}`;
+      return;
     }
     showFieldError("store", error.errors.stores?.join(" ") ?? error.errors.sub?.join(" "));
     showFieldError("region", error.errors.regions?.join(" "));
@@ -74,6 +85,10 @@ async function openPicked({ store, region }) {
 }
 
 async function open(accessTokenFactory, claims) {
+  if (board.opened) {
+    return; // already open: a second submit must not start a second stream
+  }
+  board.opened = true;
   board.sub = claims.sub;
   board.claims = claims;
   board.tokenFactory = accessTokenFactory;
@@ -192,19 +207,34 @@ function showMissed(missed) {
 
 /** After `recovered: false`: read what the hub still retains for this screen's audiences. */
 async function reloadFromHistory() {
-  const token = await board.tokenFactory();
+  $("action-error").textContent = "";
   const since = `${Date.now() - 24 * 60 * 60 * 1000}-0`;
+  // The audiences a store screen may read back: its stores, its regions and everyone's.
   const audiences = ["all", ...board.claims.stores.map((s) => `store:${s}`), ...board.claims.regions.map((r) => `region:${r}`)];
-  for (const audience of audiences) {
-    const query = new URLSearchParams({ audience, after: since, limit: "1000" });
-    const response = await fetch(`/api/notifications?${query}`, { headers: { Authorization: `Bearer ${token}` } });
-    if (!response.ok) {
-      $("action-error").textContent = `Could not reload ${audience}: the hub answered ${response.status}.`;
-      return;
+  try {
+    const token = await board.tokenFactory();
+    for (const audience of audiences) {
+      let after = since;
+      for (;;) {
+        const query = new URLSearchParams({ audience, after, limit: "1000" });
+        const response = await fetch(`/api/notifications?${query}`, { headers: { Authorization: `Bearer ${token}` } });
+        if (!response.ok) {
+          $("action-error").textContent = `Could not reload ${audience}: the hub answered ${response.status}.`;
+          return;
+        }
+        const page = await response.json();
+        for (const notification of page.items) {
+          board.notifications.set(notification.id, notification);
+        }
+        if (page.items.length < 1000 || page.lastId === null) {
+          break;
+        }
+        after = page.lastId;
+      }
     }
-    for (const notification of (await response.json()).items) {
-      board.notifications.set(notification.id, notification);
-    }
+  } catch (offline) {
+    $("action-error").textContent = `Could not reload now: ${offline.message}. Try again when the badge says Connected.`;
+    return;
   }
   $("reload-needed").hidden = true;
   save();
