@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.StaticFiles;
-
 namespace Notifications.Server.Pages;
 
 /// <summary>
@@ -18,7 +16,6 @@ internal static class PageExtensions
     {
         builder.Services.Configure<StaticFileOptions>(files =>
         {
-            files.ContentTypeProvider = new FileExtensionContentTypeProvider();
             files.OnPrepareResponse = context =>
             {
                 var headers = context.Context.Response.Headers;

@@ -7,7 +7,6 @@ public sealed class BrowserScreen : IAsyncDisposable
 {
     private readonly IBrowserContext _context;
     private readonly List<string> _errors = [];
-    private readonly List<string> _console = [];
 
     public BrowserScreen(IBrowserContext context, IPage page)
     {
@@ -20,13 +19,7 @@ public sealed class BrowserScreen : IAsyncDisposable
                 _errors.Add(error);
             }
         };
-        page.Console += (_, message) =>
-        {
-            lock (_console)
-            {
-                _console.Add($"{message.Type}: {message.Text}");
-            }
-        };
+
     }
 
     public IPage Page { get; }
@@ -43,18 +36,6 @@ public sealed class BrowserScreen : IAsyncDisposable
         }
     }
 
-    /// <summary>What the page wrote to its console, for a failing test's message.</summary>
-    public string ConsoleText
-    {
-        get
-        {
-            lock (_console)
-            {
-                return string.Join(Environment.NewLine, _console);
-            }
-        }
-    }
-
     public ILocator Badge => Page.Locator("#connection");
 
     public Task WaitForBadgeAsync(string state, float timeoutMs = 15_000) =>
@@ -63,21 +44,10 @@ public sealed class BrowserScreen : IAsyncDisposable
     /// <summary>Saves a screenshot to <c>artifacts/screenshots/{name}.png</c> at the repository's root.</summary>
     public async Task<string> ScreenshotAsync(string name)
     {
-        var path = Path.Combine(RepositoryRoot(), "artifacts", "screenshots", name + ".png");
+        var path = Path.Combine(Cluster.RepositoryRoot, "artifacts", "screenshots", name + ".png");
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         return path;
     }
 
     public async ValueTask DisposeAsync() => await _context.DisposeAsync();
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Notifications.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Notifications.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -173,7 +173,7 @@ internal sealed class Cluster : IAsyncDisposable
         }
     }
 
-    private static string RepositoryRoot
+    internal static string RepositoryRoot
     {
         get
         {
