@@ -8,7 +8,7 @@
 #   scripts/cluster.sh stop-redis | start-redis [--dir DIR]
 #
 # Settings for every node come from the environment (Auth__SigningKey, Hub__KeepAliveSeconds, …);
-# NODE_<I>_ARGS adds command-line settings to node I only (e.g. NODE_1_ARGS=--Delivery:SimulateCrashBeforeSend=true).
+# NODE_<I>_ARGS adds command-line settings to node I only (e.g. NODE_1_ARGS=--Hub:MaxSendDelaySeconds=2).
 # NGINX_READ_TIMEOUT overrides nginx's proxy_read_timeout (seconds).
 set -euo pipefail
 

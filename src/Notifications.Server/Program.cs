@@ -1,5 +1,6 @@
 using Notifications.Server.Api;
 using Notifications.Server.Auth;
+using Notifications.Server.Delivery;
 using Notifications.Server.Hub;
 using Notifications.Server.Operations;
 using Notifications.Server.Pages;
@@ -19,6 +20,7 @@ builder.AddHubAuthentication();
 builder.AddOriginCheck();
 builder.AddNotificationStorage();
 builder.AddNotificationHub();
+builder.AddLiveDelivery();
 builder.AddRedisScaleOut();
 builder.AddNotificationsApi();
 builder.AddHubHealthChecks();
@@ -36,6 +38,7 @@ try
     app.UseStorePages();
     app.UseOriginCheck();
     app.UseAuthentication();
+    app.UseConnectionLimit();
     app.UseRateLimiter();
     app.UseAuthorization();
 

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Notifications.Contract;
 using Notifications.Server.Acknowledgements;
-using Notifications.Server.Delivery;
 using Notifications.Server.Operations;
 using Notifications.Server.Presence;
 
@@ -41,18 +40,8 @@ internal static class HubEndpointExtensions
                 .WithResolver(CompositeResolver.Create([JsonElementFormatter.Instance], [ContractlessStandardResolver.Instance]))
                 .WithSecurity(MessagePackSecurity.UntrustedData));
 
-        builder.Services.AddSingleton<LocalConnections>();
         builder.Services.AddSingleton<IPresenceStore, LocalPresenceStore>();
         builder.Services.AddSingleton<HubMetrics>();
-        builder.Services.AddSingleton<NotificationFanout>();
-        builder.Services.AddSingleton<NotificationPublisher>();
-        builder.Services.AddSingleton<IDeliveryOutbox, LocalDeliveryOutbox>();
-        builder.Services.AddOptions<DeliveryOptions>()
-            .BindConfiguration(DeliveryOptions.SectionName)
-            .Validate<IHostEnvironment>(
-                (delivery, environment) => !delivery.SimulateCrashBeforeSend || !environment.IsProduction(),
-                "Delivery:SimulateCrashBeforeSend is a test fault and is refused in Production.")
-            .ValidateOnStart();
         builder.Services.AddSingleton<AcknowledgementRecorder>();
         return builder;
     }

@@ -6,53 +6,62 @@ using Notifications.Server.Acknowledgements;
 using Notifications.Server.Delivery;
 using Notifications.Server.Auth;
 using Notifications.Server.Operations;
-using Notifications.Server.Presence;
 using Notifications.Server.Storage;
 
 namespace Notifications.Server.Hub;
 
 /// <summary>
-/// <c>/hubs/notifications</c>. A connection joins the groups of its token's audiences on connect;
-/// it cannot choose them. It then calls <see cref="Resume"/> with the greatest id it has seen.
+/// <c>/hubs/notifications</c>. A connection is in the audiences of its token from the moment it
+/// connects (<see cref="ConnectionIndex"/>, which every node's log tail delivers through); it cannot
+/// choose them. It then calls <see cref="Resume"/> with the greatest id it has seen.
 /// </summary>
 [Authorize]
 internal sealed partial class NotificationHub(
     INotificationStore store,
     IStoreDirectory directory,
-    LocalConnections connections,
+    ConnectionIndex connections,
+    LogTail tail,
     AcknowledgementRecorder acknowledgements,
     HubMetrics metrics,
     IOptions<NotificationHubOptions> options,
     TimeProvider time,
-    ILogger<NotificationHub> logger,
-    IUserAudienceChannel? userChannel = null) : Hub<INotificationClient>
+    ILogger<NotificationHub> logger) : Hub<INotificationClient>
 {
-    private const string CallerKey = "caller";
-
     public override async Task OnConnectedAsync()
     {
-        var caller = Caller.From(Context.User!);
-        Context.Items[CallerKey] = caller;
-        // With a user-audience channel (Redis), a user is reached through it, not a group of its own.
-        foreach (var audience in caller.Audiences.Where(a => userChannel is null || !Audience.IsUser(a)))
+        if (connections.Find(Context.ConnectionId) is not { } connection)
         {
-            await Groups.AddToGroupAsync(Context.ConnectionId, audience, Context.ConnectionAborted);
+            // Refused by the per-user connection limit: it is being closed.
+            return;
         }
 
-        connections.Add(Context.ConnectionId, caller);
+        var caller = connection.ToCaller();
+
+        // SignalR groups only for what the backplane carries: acknowledgement events, to admins and
+        // to the acknowledging stores' screens. Notifications never go through groups.
+        if (caller.IsAdmin)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, Audience.Role(HubRoles.Admin), Context.ConnectionAborted);
+        }
+
+        foreach (var store in caller.Stores)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, Audience.Store(store), Context.ConnectionAborted);
+        }
+
         if (caller.IsDashboard)
         {
             await directory.RecordConnectionAsync(caller.Stores, caller.Regions, Context.ConnectionAborted);
         }
+
         LogConnected(logger, Context.ConnectionId, caller.Sub, caller.Stores.Count, caller.Audiences.Count);
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        connections.Remove(Context.ConnectionId);
-        var caller = Context.Items.TryGetValue(CallerKey, out var item) ? item as Caller : null;
-        LogDisconnected(logger, Context.ConnectionId, caller?.Sub, exception?.Message ?? "closed by the client");
-        if (caller is { IsDashboard: true })
+        var connection = connections.Find(Context.ConnectionId);
+        LogDisconnected(logger, Context.ConnectionId, connection?.Sub, connection?.CloseReason ?? exception?.Message ?? "closed by the client");
+        if (connection?.ToCaller() is { IsDashboard: true } caller)
         {
             // A store stays known for a while after its last connection ends, not after it began.
             await directory.RecordConnectionAsync(caller.Stores, caller.Regions, CancellationToken.None);
@@ -61,12 +70,19 @@ internal sealed partial class NotificationHub(
 
     /// <summary>
     /// Every notification of this connection's audiences after <paramref name="afterId"/> (and in the
-    /// look-back window before it), oldest first; <c>recovered: false</c> when some are no longer retained.
+    /// look-back window before it), oldest first, at most <c>Hub:MaxResumeNotifications</c> in all,
+    /// the newest kept; <c>recovered: false</c> when some after the cursor are left out or no longer retained.
     /// </summary>
     public async Task<ResumeResult> Resume(string? afterId)
     {
         var cancellationToken = Context.ConnectionAborted;
         var caller = GetCaller();
+        if (!tail.IsPositioned)
+        {
+            // Until this node's tail knows where the log stands, what is published after this read could be missed.
+            throw new StoreUnavailableException("This node is still connecting to the notification store.");
+        }
+
         if (afterId is null)
         {
             var last = await store.GetLastIdAsync(cancellationToken);
@@ -81,22 +97,26 @@ internal sealed partial class NotificationHub(
         var settings = options.Value;
         var limit = settings.MaxResumeNotifications;
 
-        // What may have arrived out of id order before the cursor, then everything after it. Only the
-        // second read decides whether the client is told to reload.
+        // v1 clients could see notifications out of id order, so the look-back window before the cursor
+        // comes too (clients drop what they have). One more than the cap is read: if that oldest one
+        // is after the cursor, something after the cursor is left out and the client must reload.
         var lookbackStart = new NotificationId(Math.Max(0, after.Milliseconds - (settings.ResumeLookbackSeconds * 1000L)), 0);
-        var lookback = await store.ReadAsync(caller.Audiences, lookbackStart, limit, cancellationToken);
-        var read = await store.ReadAsync(caller.Audiences, after, limit, cancellationToken);
+        var read = await store.ReadNewestAsync(caller.Audiences, lookbackStart, limit + 1, cancellationToken);
         var lastId = await store.GetLastIdAsync(cancellationToken);
 
+        var items = read.Items;
+        var leftOutAfterCursor = false;
+        if (items.Count > limit)
+        {
+            leftOutAfterCursor = NotificationId.TryParse(items[0].Id, out var newestLeftOut) && newestLeftOut > after;
+            items = [.. items.Skip(items.Count - limit)];
+        }
+
         var now = time.GetUtcNow().UtcDateTime;
-        var missed = lookback.Items
-            .TakeWhile(n => NotificationId.TryParse(n.Id, out var id) && id <= after)
-            .Concat(read.Items)
-            .Where(n => n.ExpiresAt is null || n.ExpiresAt > now)
-            .ToList();
+        var missed = items.Where(n => n.ExpiresAt is null || n.ExpiresAt > now).ToList();
 
         // A cursor beyond every id issued comes from another data set (a store that was lost): it proves nothing.
-        var recovered = after >= read.Horizon && !read.HasMore && lastId is { } issued && after <= issued;
+        var recovered = after >= read.Horizon && !leftOutAfterCursor && lastId is { } issued && after <= issued;
         metrics.Replayed(missed.Count);
         LogResumed(logger, Context.ConnectionId, afterId, missed.Count, recovered);
         return new ResumeResult { Notifications = missed, Recovered = recovered, LastId = lastId?.ToString() };
@@ -113,7 +133,9 @@ internal sealed partial class NotificationHub(
         }
     }
 
-    private Caller GetCaller() => (Caller)Context.Items[CallerKey]!;
+    private Caller GetCaller() =>
+        connections.Find(Context.ConnectionId)?.ToCaller()
+        ?? throw new HubException("This connection is closing.");
 
     private static string? Shorten(string? value) => value is { Length: > 64 } ? value[..64] + "…" : value;
 

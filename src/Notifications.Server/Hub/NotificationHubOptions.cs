@@ -39,6 +39,18 @@ internal sealed class NotificationHubOptions : IValidatableObject
     [Range(1, 100_000)]
     public int MaxResumeNotifications { get; set; } = 1_000;
 
+    /// <summary>A connection with more unsent notifications than this is closed (it reconnects and resumes).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxPendingNotifications { get; set; } = 1_000;
+
+    /// <summary>A connection whose oldest unsent notification waited longer than this is closed.</summary>
+    [Range(1, 3600)]
+    public int MaxSendDelaySeconds { get; set; } = 10;
+
+    /// <summary>At most this many connections per <c>sub</c> across the cluster; the next is refused.</summary>
+    [Range(1, 10_000)]
+    public int MaxConnectionsPerUser { get; set; } = 20;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (ClientTimeoutSeconds <= KeepAliveSeconds)

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Notifications.Server.Hub;
-using Notifications.Server.Presence;
+using Notifications.Server.Delivery;
 
 namespace Notifications.Server.Operations;
 
@@ -16,13 +16,13 @@ internal sealed class HubMetrics
     private readonly Counter<long> _acknowledged;
     private readonly IOptions<NotificationHubOptions> _options;
 
-    public HubMetrics(IMeterFactory meterFactory, LocalConnections connections, IOptions<NotificationHubOptions> options)
+    public HubMetrics(IMeterFactory meterFactory, ConnectionIndex connections, IOptions<NotificationHubOptions> options)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         _options = options;
         var meter = meterFactory.Create(MeterName);
         _published = meter.CreateCounter<long>("notifications.published", "{notification}", "Notifications accepted and stored.");
-        _delivered = meter.CreateCounter<long>("notifications.delivered", "{message}", "Notification messages written to live connections of this node.");
+        _delivered = meter.CreateCounter<long>("notifications.delivered", "{message}", "Notifications queued for writing to live connections of this node.");
         _replayed = meter.CreateCounter<long>("notifications.replayed", "{notification}", "Notifications returned by Resume.");
         _acknowledged = meter.CreateCounter<long>("notifications.acknowledged", "{acknowledgement}", "Acknowledgements recorded.");
         meter.CreateObservableUpDownCounter(
@@ -37,7 +37,7 @@ internal sealed class HubMetrics
 
     public void Published() => _published.Add(1, Node);
 
-    public void Delivered(int connections) => _delivered.Add(connections, Node);
+    public void Delivered(long notifications) => _delivered.Add(notifications, Node);
 
     public void Replayed(int notifications) => _replayed.Add(notifications, Node);
 

@@ -2,18 +2,20 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Notifications.Contract;
 using Notifications.Server.Hub;
-using Notifications.Server.Presence;
+using Notifications.Server.Delivery;
 using Notifications.Server.Storage;
 
 namespace Notifications.Server.ScaleOut;
 
 /// <summary>
 /// Publishes this node's presence to Redis every heartbeat in a key that expires after three
-/// heartbeats (Redis's clock, not the nodes'), so a node that dies stops counting within 15 s by default.
+/// heartbeats (Redis's clock, not the nodes'), so a node that dies stops counting within 15 s by default;
+/// and reads the other nodes' user counts, for the per-user connection limit.
 /// </summary>
 internal sealed partial class PresenceHeartbeat(
     RedisConnection redis,
-    LocalConnections connections,
+    ConnectionIndex connections,
+    RedisPresenceStore presence,
     IOptions<NotificationHubOptions> hub,
     IOptions<RedisOptions> options,
     TimeProvider time,
@@ -49,6 +51,7 @@ internal sealed partial class PresenceHeartbeat(
             try
             {
                 await BeatAsync();
+                await presence.RefreshOtherNodesAsync();
             }
             catch (Exception failure) when (failure is not OperationCanceledException)
             {

@@ -19,10 +19,14 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         _logger = logger;
         var settings = options.Value;
         Keys = new RedisKeys(settings.KeyPrefix);
+        LogChannel = RedisChannel.Literal(settings.ChannelPrefix + ":log");
         _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectAsync(settings));
     }
 
     public RedisKeys Keys { get; }
+
+    /// <summary>Where the publish script announces each new id, to wake every node's tail of the log.</summary>
+    public RedisChannel LogChannel { get; }
 
     public async Task<IDatabase> GetDatabaseAsync()
     {

@@ -20,7 +20,7 @@ internal sealed class RedisKeys(string prefix)
 
     public RedisKey Acknowledgements(string id) => Prefix + "acks:" + id;
 
-    /// <summary>Every notification in publish order, whatever its audiences: what a node reads to repair a backplane gap.</summary>
+    /// <summary>Every notification in publish order, whatever its audiences: what every node tails to deliver live.</summary>
     public RedisKey Log => Prefix + "log";
 
     public RedisKey Stream(string audience) => Prefix + "s:" + audience;
@@ -29,9 +29,6 @@ internal sealed class RedisKeys(string prefix)
     public RedisKey Horizon(string audience) => Prefix + "h:" + audience;
 
     public RedisKey Idempotency(string scopedKey) => Prefix + "idem:" + scopedKey;
-
-    /// <summary>Stored but maybe not yet sent notifications, scored by when they are due for a sweep.</summary>
-    public RedisKey Outbox => Prefix + "outbox";
 
     public RedisKey KnownStores => Prefix + "stores";
 

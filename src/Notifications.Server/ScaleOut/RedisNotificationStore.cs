@@ -13,7 +13,6 @@ namespace Notifications.Server.ScaleOut;
 internal sealed class RedisNotificationStore(
     RedisConnection redis,
     IOptions<RetentionOptions> retention,
-    IOptions<RedisOptions> options,
     TimeProvider time) : INotificationStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -25,11 +24,10 @@ internal sealed class RedisNotificationStore(
         ArgumentNullException.ThrowIfNull(draft);
         ArgumentNullException.ThrowIfNull(audiences);
         var settings = retention.Value;
-        var redisKeys = new List<RedisKey>(4 + audiences.Count)
+        var redisKeys = new List<RedisKey>(4 + (2 * audiences.Count))
         {
             _keys.LastId,
             idempotencyKey is null ? _keys.Prefix + "no-idempotency-key" : _keys.Idempotency(idempotencyKey),
-            _keys.Outbox,
             _keys.Epoch,
             _keys.Log,
         };
@@ -44,8 +42,8 @@ internal sealed class RedisNotificationStore(
             settings.MaxCountPerAudience,
             (long)settings.MaxAge.TotalMilliseconds,
             idempotencyKey is null ? 0 : (long)settings.IdempotencyWindow.TotalMilliseconds,
-            options.Value.OutboxGraceSeconds * 1000L,
             Math.Max(settings.MaxCountPerAudience, MinimumLogLength),
+            redis.LogChannel.ToString(),
         ];
 
         return redis.RunAsync(async db =>
@@ -70,7 +68,13 @@ internal sealed class RedisNotificationStore(
             return body.IsNullOrEmpty ? null : ToNotification(id, body!);
         });
 
-    public Task<StreamRead> ReadAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken)
+    public Task<StreamRead> ReadAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken) =>
+        ReadStreamsAsync(audiences, after, limit, newest: false);
+
+    public Task<StreamRead> ReadNewestAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken) =>
+        ReadStreamsAsync(audiences, after, limit, newest: true);
+
+    private Task<StreamRead> ReadStreamsAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, bool newest)
     {
         ArgumentNullException.ThrowIfNull(audiences);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
@@ -79,7 +83,9 @@ internal sealed class RedisNotificationStore(
             var batch = db.CreateBatch();
             var epoch = batch.StringGetAsync(_keys.Epoch);
             var reads = audiences.Select(a => (
-                Range: batch.ExecuteAsync("XRANGE", _keys.Stream(a), "(" + after, "+", "COUNT", limit + 1),
+                Range: newest
+                    ? batch.ExecuteAsync("XREVRANGE", _keys.Stream(a), "+", "(" + after, "COUNT", limit + 1)
+                    : batch.ExecuteAsync("XRANGE", _keys.Stream(a), "(" + after, "+", "COUNT", limit + 1),
                 Exists: batch.KeyExistsAsync(_keys.Stream(a)),
                 Trimmed: batch.StringGetAsync(_keys.Horizon(a))))
                 .ToList();
@@ -114,32 +120,40 @@ internal sealed class RedisNotificationStore(
                 }
             }
 
-            var page = ids.Take(limit + 1).ToList();
+            // Each stream's read holds its first (or newest) limit + 1, so the merge's are among them.
+            var page = (newest ? ids.Reverse() : ids).Take(limit + 1).ToList();
             var hasMore = page.Count > limit;
             page = page.Take(limit).ToList();
-            var bodies = page.Count == 0 ? [] : await db.StringGetAsync([.. page.Select(id => _keys.Body(id.ToString()))]);
-            var items = page.Zip(bodies)
-                .Where(pair => !pair.Second.IsNullOrEmpty)
-                .Select(pair => ToNotification(pair.First, pair.Second!))
-                .ToList();
-            return new StreamRead(items, hasMore, horizon);
+            if (newest)
+            {
+                page.Reverse();
+            }
+
+            return new StreamRead(await ReadBodiesAsync(db, page), hasMore, horizon);
         });
     }
 
-    /// <summary>Notifications of every audience after <paramref name="after"/>, oldest first (the publish log).</summary>
-    internal Task<IReadOnlyList<Notification>> ReadLogAsync(NotificationId after, int limit) =>
-        redis.RunAsync<IReadOnlyList<Notification>>(async db =>
+    public Task<IReadOnlyList<Notification>> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return redis.RunAsync(async db =>
         {
             var entries = (RedisResult[])(await db.ExecuteAsync("XRANGE", _keys.Log, "(" + after, "+", "COUNT", limit))!;
-            var ids = entries.Select(e => Parse((string)((RedisResult[])e!)[0]!)).ToList();
-            if (ids.Count == 0)
-            {
-                return [];
-            }
-
-            var bodies = await db.StringGetAsync([.. ids.Select(id => _keys.Body(id.ToString()))]);
-            return ids.Zip(bodies).Where(p => !p.Second.IsNullOrEmpty).Select(p => ToNotification(p.First, p.Second!)).ToList();
+            return await ReadBodiesAsync(db, [.. entries.Select(e => Parse((string)((RedisResult[])e!)[0]!))]);
         });
+    }
+
+    /// <summary>The bodies of <paramref name="ids"/> in their order, without those that expired meanwhile.</summary>
+    private async Task<IReadOnlyList<Notification>> ReadBodiesAsync(IDatabase db, List<NotificationId> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var bodies = await db.StringGetAsync([.. ids.Select(id => _keys.Body(id.ToString()))]);
+        return ids.Zip(bodies).Where(p => !p.Second.IsNullOrEmpty).Select(p => ToNotification(p.First, p.Second!)).ToList();
+    }
 
     public Task<NotificationId?> GetLastIdAsync(CancellationToken cancellationToken) =>
         redis.RunAsync(async db =>
@@ -172,7 +186,7 @@ internal sealed class RedisNotificationStore(
 
     public Task PingAsync(CancellationToken cancellationToken) => redis.RunAsync(db => db.PingAsync());
 
-    // The publish log only serves backplane gap repair: it needs the notifications of an outage, not of the whole retention.
+    // The publish log is what every node tails to deliver live: it must outlast a node's outage, not the whole retention.
     private const int MinimumLogLength = 100_000;
 
     internal static Notification ToNotification(NotificationId id, string draftJson)

@@ -22,17 +22,6 @@ internal sealed class RedisOptions
     [Range(1, 300)]
     public int PresenceHeartbeatSeconds { get; set; } = 5;
 
-    /// <summary>
-    /// How long after storing a notification its publishing node has to send it before any node
-    /// sweeps it from the outbox and sends it (the node died in between).
-    /// </summary>
-    [Range(1, 300)]
-    public int OutboxGraceSeconds { get; set; } = 3;
-
-    /// <summary>How often every node sweeps the outbox.</summary>
-    [Range(1, 60)]
-    public int OutboxSweepSeconds { get; set; } = 1;
-
     /// <summary>How long a Redis command may take before the store is reported unavailable.</summary>
     [Range(100, 60_000)]
     public int CommandTimeoutMilliseconds { get; set; } = 2_000;

@@ -1,6 +1,8 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Notifications.Contract;
+using Notifications.Server.Delivery;
 using Notifications.Server.Hub;
 using Notifications.Server.Presence;
 using StackExchange.Redis;
@@ -10,34 +12,51 @@ namespace Notifications.Server.ScaleOut;
 /// <summary>Presence summed over the nodes whose heartbeat is still alive, this node's counted live.</summary>
 internal sealed class RedisPresenceStore(
     RedisConnection redis,
-    LocalConnections connections,
+    ConnectionIndex connections,
     IOptions<NotificationHubOptions> hub) : IPresenceStore
 {
-    public Task<PresenceSnapshot> GetSnapshotAsync(CancellationToken cancellationToken)
-    {
-        var self = hub.Value.NodeName;
-        return redis.RunAsync(async db =>
+    private volatile FrozenDictionary<string, int> _otherNodesUsers = FrozenDictionary<string, int>.Empty;
+
+    public Task<PresenceSnapshot> GetSnapshotAsync(CancellationToken cancellationToken) =>
+        redis.RunAsync(async db =>
         {
-            var nodes = (await db.SetMembersAsync(redis.Keys.PresenceNodes))
-                .Select(n => (string)n!)
-                .Where(n => n != self)
-                .ToList();
-            var snapshots = new List<PresenceSnapshot> { connections.Snapshot(self) };
-            if (nodes.Count > 0)
-            {
-                // A node's key expires three heartbeats after its last one: no key, no node.
-                var values = await db.StringGetAsync([.. nodes.Select(redis.Keys.Presence)]);
-                var gone = nodes.Where((_, i) => values[i].IsNullOrEmpty).Select(n => (RedisValue)n).ToArray();
-                if (gone.Length > 0)
-                {
-                    await db.SetRemoveAsync(redis.Keys.PresenceNodes, gone);
-                }
-
-                snapshots.AddRange(values.Where(v => !v.IsNullOrEmpty).Select(v => JsonSerializer.Deserialize<PresenceSnapshot>((string)v!, PresenceHeartbeat.Json)!));
-            }
-
+            var snapshots = await ReadOtherNodesAsync(db);
+            snapshots.Add(connections.Snapshot(hub.Value.NodeName));
             return Sum(snapshots);
         });
+
+    public int ConnectionsOfUser(string sub) => connections.CountOfUser(sub) + _otherNodesUsers.GetValueOrDefault(sub);
+
+    /// <summary>Reads the other nodes' user counts for <see cref="ConnectionsOfUser"/>; the heartbeat calls it.</summary>
+    public Task RefreshOtherNodesAsync() =>
+        redis.RunAsync(async db =>
+        {
+            var snapshots = await ReadOtherNodesAsync(db);
+            _otherNodesUsers = Merge(snapshots.Select(s => s.Users)).ToFrozenDictionary(StringComparer.Ordinal);
+            return snapshots.Count;
+        });
+
+    private async Task<List<PresenceSnapshot>> ReadOtherNodesAsync(IDatabase db)
+    {
+        var self = hub.Value.NodeName;
+        var nodes = (await db.SetMembersAsync(redis.Keys.PresenceNodes))
+            .Select(n => (string)n!)
+            .Where(n => n != self)
+            .ToList();
+        if (nodes.Count == 0)
+        {
+            return [];
+        }
+
+        // A node's key expires three heartbeats after its last one: no key, no node.
+        var values = await db.StringGetAsync([.. nodes.Select(redis.Keys.Presence)]);
+        var gone = nodes.Where((_, i) => values[i].IsNullOrEmpty).Select(n => (RedisValue)n).ToArray();
+        if (gone.Length > 0)
+        {
+            await db.SetRemoveAsync(redis.Keys.PresenceNodes, gone);
+        }
+
+        return [.. values.Where(v => !v.IsNullOrEmpty).Select(v => JsonSerializer.Deserialize<PresenceSnapshot>((string)v!, PresenceHeartbeat.Json)!)];
     }
 
     private static PresenceSnapshot Sum(List<PresenceSnapshot> snapshots) => new(

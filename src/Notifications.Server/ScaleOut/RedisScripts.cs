@@ -5,11 +5,13 @@ internal static class RedisScripts
 {
     /// <summary>
     /// Publish: the next id (from Redis's clock, so all nodes share one order), the body, an entry in
-    /// every audience stream (trimmed by count and age), an outbox entry and the idempotency key, all
-    /// or nothing. Each stream's horizon key keeps the greatest id trimmed from it (Redis's own
-    /// max-deleted-entry-id does not count trimming). KEYS: last-id, idempotency key, outbox, epoch, log,
-    /// streams…, horizons… ARGV: draft JSON, body key prefix, max count, retention ms, idempotency ms (0 = none), outbox grace ms,
-    /// max length of the publish log.
+    /// the publish log and in every audience stream (trimmed by count and age) and the idempotency
+    /// key, all or nothing; then a signal on the log channel, so every node tails the log at once.
+    /// Each stream's horizon key keeps the greatest id trimmed from it (Redis's own
+    /// max-deleted-entry-id does not count trimming).
+    /// KEYS: last-id, idempotency key, epoch, log, streams…, horizons…
+    /// ARGV: draft JSON, body key prefix, max count, retention ms, idempotency ms (0 = none),
+    /// max length of the publish log, log signal channel.
     /// Returns {1, id} when stored, {0, id, body} when the idempotency key was already used.
     /// </summary>
     public const string Publish = """
@@ -28,24 +30,21 @@ internal static class RedisScripts
           end
         end
         -- A script is not rolled back when a command fails half-way: check first, so that nothing fails after the first write.
-        local fixed = {'string', 'string', 'zset', 'string'}
-        for i = 1, 4 do
-          local kind = redis.call('TYPE', KEYS[i]).ok
-          if kind ~= 'none' and kind ~= fixed[i] then
-            return redis.error_reply('WRONGTYPE ' .. KEYS[i] .. ' is a ' .. kind .. ', not a ' .. fixed[i])
+        local streams = (#KEYS - 4) / 2
+        for i = 1, #KEYS do
+          local expected = 'string'
+          if i == 4 or (i > 4 and i <= 4 + streams) then
+            expected = 'stream'
           end
-        end
-        for i = 5, #KEYS do
           local kind = redis.call('TYPE', KEYS[i]).ok
-          local expected = i <= 5 + (#KEYS - 5) / 2 and 'stream' or 'string'
           if kind ~= 'none' and kind ~= expected then
             return redis.error_reply('WRONGTYPE ' .. KEYS[i] .. ' is a ' .. kind .. ', not a ' .. expected)
           end
         end
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        if redis.call('EXISTS', KEYS[4]) == 0 then
-          redis.call('SET', KEYS[4], string.format('%.0f-0', now))
+        if redis.call('EXISTS', KEYS[3]) == 0 then
+          redis.call('SET', KEYS[3], string.format('%.0f-0', now))
         end
         if ARGV[5] ~= '0' then
           local seen = redis.call('GET', KEYS[2])
@@ -68,11 +67,10 @@ internal static class RedisScripts
         redis.call('SET', ARGV[2] .. id, ARGV[1], 'PX', ARGV[4])
         local minId = string.format('%.0f', now - tonumber(ARGV[4]))
         local maxLen = tonumber(ARGV[3])
-        redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[7], id, 'n', '')
-        redis.call('XTRIM', KEYS[5], 'MINID', minId)
-        local streams = (#KEYS - 5) / 2
+        redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[6], id, 'n', '')
+        redis.call('XTRIM', KEYS[4], 'MINID', minId)
         for i = 1, streams do
-          local stream, horizon = KEYS[5 + i], KEYS[5 + streams + i]
+          local stream, horizon = KEYS[4 + i], KEYS[4 + streams + i]
           local drop = redis.call('XLEN', stream) + 1 - maxLen
           if drop > 0 then
             local dropped = redis.call('XRANGE', stream, '-', '+', 'COUNT', drop)
@@ -89,10 +87,10 @@ internal static class RedisScripts
             redis.call('PEXPIRE', horizon, ARGV[4])
           end
         end
-        redis.call('ZADD', KEYS[3], now + tonumber(ARGV[6]), id)
         if ARGV[5] ~= '0' then
           redis.call('SET', KEYS[2], id, 'PX', ARGV[5])
         end
+        redis.call('PUBLISH', ARGV[7], id)
         return {1, id}
         """;
 
@@ -110,19 +108,5 @@ internal static class RedisScripts
           redis.call('PEXPIRE', KEYS[2], ttl)
         end
         return added
-        """;
-
-    /// <summary>
-    /// Claim outbox entries that are due: each claimed entry is pushed back by the lease, so a
-    /// sweeper that dies while sending leaves it to another. KEYS: outbox. ARGV: max count, lease ms.
-    /// </summary>
-    public const string ClaimOutbox = """
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
-        for _, id in ipairs(due) do
-          redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), id)
-        end
-        return due
         """;
 }

@@ -1,19 +1,20 @@
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Notifications.Server.Delivery;
+using Notifications.Server.Hub;
 using Notifications.Server.Presence;
 using Notifications.Server.Storage;
 using StackExchange.Redis;
-using RedisHubOptions = Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions;
 
 namespace Notifications.Server.ScaleOut;
 
 internal static class ScaleOutExtensions
 {
     /// <summary>
-    /// When <c>Redis:ConnectionString</c> is set: the SignalR Redis backplane for fan-out across nodes,
-    /// and Redis for history, replay, idempotency, acknowledgements, known stores, presence and the
-    /// delivery outbox. Without it, nothing changes: one node, in memory.
+    /// When <c>Redis:ConnectionString</c> is set: Redis for history, the publish log every node tails,
+    /// replay, idempotency, acknowledgements, known stores and presence, and the SignalR Redis
+    /// backplane for the hub's own messages. Without it, nothing changes: one node, in memory.
     /// </summary>
     public static WebApplicationBuilder AddRedisScaleOut(this WebApplicationBuilder builder)
     {
@@ -33,22 +34,16 @@ internal static class ScaleOutExtensions
             backplane.Configuration = RedisConnection.Configure(settings);
             backplane.Configuration.ChannelPrefix = RedisChannel.Literal(settings.ChannelPrefix);
         });
+        builder.Services.AddKeyedSingleton<HubLifetimeManager<NotificationHub>, RedisHubLifetimeManager<NotificationHub>>(DeliveryExtensions.InnerLifetimeManager);
 
-        builder.Services.AddSingleton<RedisUserAudienceChannel>();
-        builder.Services.AddSingleton<IUserAudienceChannel>(services => services.GetRequiredService<RedisUserAudienceChannel>());
-        builder.Services.AddHostedService(services => services.GetRequiredService<RedisUserAudienceChannel>());
-        builder.Services.AddSingleton<BackplaneMonitor>();
-        builder.Services.AddHostedService<BackplaneRepair>();
-        builder.Services.AddOptions<RedisHubOptions>().Configure<BackplaneMonitor>((backplane, monitor) =>
-            backplane.ConnectionFactory = log => monitor.ConnectAsync(backplane.Configuration, log));
         builder.Services.AddSingleton<RedisConnection>();
         builder.Services.AddSingleton<RedisNotificationStore>();
         builder.Services.Replace(ServiceDescriptor.Singleton<INotificationStore>(services => services.GetRequiredService<RedisNotificationStore>()));
         builder.Services.Replace(ServiceDescriptor.Singleton<IStoreDirectory, RedisStoreDirectory>());
-        builder.Services.Replace(ServiceDescriptor.Singleton<IPresenceStore, RedisPresenceStore>());
-        builder.Services.Replace(ServiceDescriptor.Singleton<IDeliveryOutbox, RedisDeliveryOutbox>());
+        builder.Services.AddSingleton<RedisPresenceStore>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IPresenceStore>(services => services.GetRequiredService<RedisPresenceStore>()));
+        builder.Services.AddHostedService<RedisLogSignal>();
         builder.Services.AddHostedService<PresenceHeartbeat>();
-        builder.Services.AddHostedService<OutboxSweeper>();
         return builder;
     }
 }

@@ -21,6 +21,19 @@ internal interface INotificationStore
     /// <summary>Notifications of any of <paramref name="audiences"/> with ids greater than <paramref name="after"/>.</summary>
     Task<StreamRead> ReadAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The newest <paramref name="limit"/> notifications of any of <paramref name="audiences"/> with ids
+    /// greater than <paramref name="after"/>, oldest first; <see cref="StreamRead.HasMore"/> when older
+    /// ones were left out.
+    /// </summary>
+    Task<StreamRead> ReadNewestAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The publish log: notifications of every audience with ids greater than <paramref name="after"/>,
+    /// in id order, at most <paramref name="limit"/>. Every node tails it to deliver live.
+    /// </summary>
+    Task<IReadOnlyList<Notification>> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken);
+
     /// <summary>The greatest id issued so far, or null when none.</summary>
     Task<NotificationId?> GetLastIdAsync(CancellationToken cancellationToken);
 

@@ -12,6 +12,7 @@ internal sealed class InMemoryNotificationStore : INotificationStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, AudienceStream> _streams = new(StringComparer.Ordinal);
+    private readonly AudienceStream _log = new();
     private readonly Dictionary<NotificationId, Entry> _byId = [];
     private readonly Queue<Entry> _byAge = new();
     private readonly Dictionary<string, IdempotencyRecord> _idempotency = new(StringComparer.Ordinal);
@@ -56,6 +57,12 @@ internal sealed class InMemoryNotificationStore : INotificationStore
 
             _byId.Add(entry.Id, entry);
             _byAge.Enqueue(entry);
+            _log.Append(entry);
+            if (_log.Count > LogCapacity)
+            {
+                _log.RemoveOldest();
+            }
+
             foreach (var audience in entry.Audiences)
             {
                 if (!_streams.TryGetValue(audience, out var stream))
@@ -102,28 +109,50 @@ internal sealed class InMemoryNotificationStore : INotificationStore
         lock (_gate)
         {
             TrimExpired(_time.GetUtcNow());
-            var horizon = _startHorizon > _ageHorizon ? _startHorizon : _ageHorizon;
-            var found = new List<Entry>();
-            foreach (var audience in audiences)
-            {
-                if (!_streams.TryGetValue(audience, out var stream))
-                {
-                    continue;
-                }
+            var horizon = Horizon(audiences);
 
-                if (stream.CountHorizon > horizon)
-                {
-                    horizon = stream.CountHorizon;
-                }
-
-                // Each stream is ordered, so the first limit + 1 of the merge are among each stream's first limit + 1.
-                found.AddRange(stream.After(after).Take(limit + 1));
-            }
-
-            var merged = found.DistinctBy(e => e.Id).OrderBy(e => e.Id).Take(limit + 1).ToList();
+            // Each stream is ordered, so the first limit + 1 of the merge are among each stream's first limit + 1.
+            var merged = audiences
+                .SelectMany(a => _streams.TryGetValue(a, out var stream) ? stream.After(after).Take(limit + 1) : [])
+                .DistinctBy(e => e.Id)
+                .OrderBy(e => e.Id)
+                .Take(limit + 1)
+                .ToList();
             var hasMore = merged.Count > limit;
             var items = merged.Take(limit).Select(e => e.Notification).ToList();
             return Task.FromResult(new StreamRead(items, hasMore, horizon));
+        }
+    }
+
+    public Task<StreamRead> ReadNewestAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audiences);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        lock (_gate)
+        {
+            TrimExpired(_time.GetUtcNow());
+            var horizon = Horizon(audiences);
+
+            // Each stream is ordered, so the newest limit + 1 of the merge are among each stream's newest limit + 1.
+            var merged = audiences
+                .SelectMany(a => _streams.TryGetValue(a, out var stream) ? stream.Newest(after, limit + 1) : [])
+                .DistinctBy(e => e.Id)
+                .OrderByDescending(e => e.Id)
+                .Take(limit + 1)
+                .ToList();
+            var hasMore = merged.Count > limit;
+            var items = merged.Take(limit).Reverse().Select(e => e.Notification).ToList();
+            return Task.FromResult(new StreamRead(items, hasMore, horizon));
+        }
+    }
+
+    public Task<IReadOnlyList<Notification>> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        lock (_gate)
+        {
+            IReadOnlyList<Notification> items = [.. _log.After(after).Take(limit).Select(e => e.Notification)];
+            return Task.FromResult(items);
         }
     }
 
@@ -161,9 +190,29 @@ internal sealed class InMemoryNotificationStore : INotificationStore
 
     public Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>The greatest id that may have been dropped from these audiences' streams.</summary>
+    private NotificationId Horizon(IEnumerable<string> audiences)
+    {
+        var horizon = _startHorizon > _ageHorizon ? _startHorizon : _ageHorizon;
+        foreach (var audience in audiences)
+        {
+            if (_streams.TryGetValue(audience, out var stream) && stream.CountHorizon > horizon)
+            {
+                horizon = stream.CountHorizon;
+            }
+        }
+
+        return horizon;
+    }
+
     private void TrimExpired(DateTimeOffset now)
     {
         var oldestKept = NotificationId.At(now - _retention.MaxAge);
+        while (_log.Count > 0 && _log.Oldest.Id < oldestKept)
+        {
+            _log.RemoveOldest();
+        }
+
         while (_byAge.TryPeek(out var entry) && entry.Id < oldestKept)
         {
             _byAge.Dequeue();
@@ -241,6 +290,9 @@ internal sealed class InMemoryNotificationStore : INotificationStore
         public List<Acknowledgement> Acknowledgements { get; } = [];
     }
 
+    // The log only has to stay ahead of this node's own tail, which reads it as soon as it grows.
+    private const int LogCapacity = 10_000;
+
     private sealed record IdempotencyRecord(string Key, Notification Notification, DateTimeOffset ExpiresAt);
 
     /// <summary>An append-only list trimmed from the front, searchable by id.</summary>
@@ -253,6 +305,8 @@ internal sealed class InMemoryNotificationStore : INotificationStore
 
         /// <summary>The greatest id removed because the stream was full.</summary>
         public NotificationId CountHorizon { get; private set; } = NotificationId.Zero;
+
+        public Entry Oldest => _entries[_head];
 
         public void Append(Entry entry) => _entries.Add(entry);
 
@@ -279,6 +333,23 @@ internal sealed class InMemoryNotificationStore : INotificationStore
 
         public IEnumerable<Entry> After(NotificationId after)
         {
+            for (var i = FirstAfter(after); i < _entries.Count; i++)
+            {
+                yield return _entries[i];
+            }
+        }
+
+        /// <summary>The newest <paramref name="count"/> entries after <paramref name="after"/>.</summary>
+        public IEnumerable<Entry> Newest(NotificationId after, int count)
+        {
+            for (var i = Math.Max(FirstAfter(after), _entries.Count - count); i < _entries.Count; i++)
+            {
+                yield return _entries[i];
+            }
+        }
+
+        private int FirstAfter(NotificationId after)
+        {
             int lo = _head, hi = _entries.Count;
             while (lo < hi)
             {
@@ -293,10 +364,7 @@ internal sealed class InMemoryNotificationStore : INotificationStore
                 }
             }
 
-            for (var i = lo; i < _entries.Count; i++)
-            {
-                yield return _entries[i];
-            }
+            return lo;
         }
 
         private void Compact()

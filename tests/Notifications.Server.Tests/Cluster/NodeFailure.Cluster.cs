@@ -69,13 +69,11 @@ public sealed class NodeFailure(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task WhenThePublishingNodeDiesRightAfterA202OtherNodesStillDeliverItLive()
+    public async Task WhenThePublishingNodeIsKilledRightAfterA202OtherNodesStillDeliverItLive()
     {
-        await using var cluster = await Infrastructure.Cluster.StartAsync(nodes: 3, environment: new Dictionary<string, string>
-        {
-            // Node 1 stores and answers 202, then never sends: as if it died in between.
-            ["NODE_1_ARGS"] = "--Delivery:SimulateCrashBeforeSend=true",
-        });
+        // No node sends another node's notifications: each tails the log. Killing the publisher at
+        // once proves it owes nothing to anyone after its 202.
+        await using var cluster = await Infrastructure.Cluster.StartAsync(nodes: 3);
         var token = cluster.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]);
         await using var onTwo = await Dashboard.StartAsync(Infrastructure.Cluster.Connection(cluster.Node(2), token, reconnect: false));
         await using var onThree = await Dashboard.StartAsync(Infrastructure.Cluster.Connection(cluster.Node(3), token, reconnect: false));
@@ -91,7 +89,7 @@ public sealed class NodeFailure(ITestOutputHelper output)
         Assert.True(delay < TimeSpan.FromSeconds(10), $"delivered after {delay.TotalSeconds:F1} s");
         Assert.Equal(1, onTwo.Resumes);
         Assert.Equal(1, onThree.Resumes);
-        output.WriteLine($"publishing node killed after its 202: delivered live on nodes 2 and 3 after {delay.TotalSeconds:F1} s (bound 10 s)");
+        output.WriteLine($"publishing node SIGKILLed right after its 202: delivered live on nodes 2 and 3 {delay.TotalSeconds:F1} s after the 202 (bound 10 s)");
     }
 
     private static async Task<DateTimeOffset> WatchPresenceForgetAsync(Infrastructure.Cluster cluster, int survivor, int victim)

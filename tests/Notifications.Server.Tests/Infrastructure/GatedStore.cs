@@ -4,51 +4,60 @@ using Notifications.Server.Storage;
 namespace Notifications.Server.Tests.Infrastructure;
 
 /// <summary>
-/// The real in-memory store with gates that hold a publish between storing and sending, or a Resume
-/// between reading and answering, so a test can force the interleavings that could lose a notification.
+/// The real in-memory store with gates that hold the log tail before it reads the publish log, or a
+/// Resume between reading and answering, so a test can force the interleavings that could lose a notification.
 /// </summary>
 internal sealed class GatedStore(INotificationStore inner) : INotificationStore
 {
-    private readonly TaskCompletionSource _releaseAppend = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _releaseRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _releaseLog = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _releaseResume = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _holdLog;
+    private volatile bool _holdNextResume;
 
-    public bool HoldNextAppend { get; set; }
+    /// <summary>Completes when Resume has read the store and is held before answering.</summary>
+    public TaskCompletionSource ResumeReadDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Holds the read whose cursor is exactly this id (Resume's read after the client's cursor).</summary>
-    public NotificationId? HoldReadAfter { get; set; }
+    /// <summary>From now on the log tail waits, before it reads the log, until <see cref="ReleaseLog"/>.</summary>
+    public void HoldLog() => _holdLog = true;
 
-    public TaskCompletionSource AppendStored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public TaskCompletionSource ReadDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public void ReleaseAppend() => _releaseAppend.TrySetResult();
-
-    public void ReleaseRead() => _releaseRead.TrySetResult();
-
-    public async Task<AppendResult> AppendAsync(NotificationDraft draft, IReadOnlyList<string> audiences, string? idempotencyKey, CancellationToken cancellationToken)
+    public void ReleaseLog()
     {
-        var result = await inner.AppendAsync(draft, audiences, idempotencyKey, cancellationToken);
-        if (HoldNextAppend)
-        {
-            HoldNextAppend = false;
-            AppendStored.TrySetResult();
-            await _releaseAppend.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
-        }
-
-        return result;
+        _holdLog = false;
+        _releaseLog.TrySetResult();
     }
 
-    public async Task<StreamRead> ReadAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken)
+    /// <summary>Holds the next Resume's read of the store, after it read, until <see cref="ReleaseResume"/>.</summary>
+    public void HoldNextResume() => _holdNextResume = true;
+
+    public void ReleaseResume() => _releaseResume.TrySetResult();
+
+    public Task<AppendResult> AppendAsync(NotificationDraft draft, IReadOnlyList<string> audiences, string? idempotencyKey, CancellationToken cancellationToken) =>
+        inner.AppendAsync(draft, audiences, idempotencyKey, cancellationToken);
+
+    public Task<StreamRead> ReadAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken) =>
+        inner.ReadAsync(audiences, after, limit, cancellationToken);
+
+    public async Task<StreamRead> ReadNewestAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken)
     {
-        var read = await inner.ReadAsync(audiences, after, limit, cancellationToken);
-        if (HoldReadAfter == after)
+        var read = await inner.ReadNewestAsync(audiences, after, limit, cancellationToken);
+        if (_holdNextResume)
         {
-            HoldReadAfter = null;
-            ReadDone.TrySetResult();
-            await _releaseRead.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            _holdNextResume = false;
+            ResumeReadDone.TrySetResult();
+            await _releaseResume.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
         }
 
         return read;
+    }
+
+    public async Task<IReadOnlyList<Notification>> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken)
+    {
+        if (_holdLog)
+        {
+            await _releaseLog.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        }
+
+        return await inner.ReadLogAsync(after, limit, cancellationToken);
     }
 
     public Task<Notification?> GetAsync(NotificationId id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);

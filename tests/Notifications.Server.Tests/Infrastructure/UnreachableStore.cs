@@ -12,6 +12,10 @@ internal sealed class UnreachableStore : INotificationStore
 
     public Task<StreamRead> ReadAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken) => throw Down();
 
+    public Task<StreamRead> ReadNewestAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken) => throw Down();
+
+    public Task<IReadOnlyList<Notification>> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken) => throw Down();
+
     public Task<NotificationId?> GetLastIdAsync(CancellationToken cancellationToken) => throw Down();
 
     public Task<bool> AcknowledgeAsync(NotificationId id, Acknowledgement acknowledgement, CancellationToken cancellationToken) => throw Down();

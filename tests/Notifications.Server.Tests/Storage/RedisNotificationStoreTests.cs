@@ -44,7 +44,7 @@ public sealed class RedisNotificationStoreTests(RedisServerFixture redis) : Noti
         var options = Options.Create(new RedisOptions { ConnectionString = redis.ConnectionString, KeyPrefix = $"test-{Guid.NewGuid():N}:" });
         var connection = new RedisConnection(options, NullLogger<RedisConnection>.Instance);
         _connections.Add(connection);
-        return new RedisNotificationStore(connection, Options.Create(retention), options, TimeProvider.System);
+        return new RedisNotificationStore(connection, Options.Create(retention), TimeProvider.System);
     }
 
     // Redis keeps its own time: retention and key expiry follow it, so the test waits for real.

@@ -1,0 +1,219 @@
+using Microsoft.AspNetCore.SignalR;
+using Notifications.Server.Auth;
+
+namespace Notifications.Server.Delivery;
+
+/// <summary>
+/// One connection of this node: who it is, the audiences it is in, and what waits to be written to
+/// it. At most one write is in flight; what queues meanwhile goes out in the next write, as one
+/// frame. A connection that cannot keep up is closed (its client reconnects and resumes), so that
+/// it never holds anyone else's delivery: nothing here ever waits for its socket.
+/// </summary>
+internal sealed class LocalConnection(HubConnectionContext context, string sub, AudienceSet audiences, int protocolSlot, SendLimits limits)
+{
+    private readonly Lock _gate = new();
+    private List<SerializedHubMessage>? _pending;
+    private List<int>? _pendingCounts;
+    private int _unsent;
+    private int _inFlight;
+    private long _oldestUnsentAt;
+    private long _pendingSince;
+    private bool _writing;
+    private bool _detached;
+
+    public HubConnectionContext Context { get; } = context;
+
+    public string ConnectionId => Context.ConnectionId;
+
+    public string Sub { get; } = sub;
+
+    public AudienceSet Audiences { get; } = audiences;
+
+    /// <summary>The connection's hub protocol, as an index into <see cref="HubProtocols"/>.</summary>
+    public int ProtocolSlot { get; } = protocolSlot;
+
+    /// <summary>Why the hub closed this connection, or null when it did not.</summary>
+    public string? CloseReason { get; private set; }
+
+    // Positions in the index's lists, for removal in constant time; changed under the index's lock only.
+    internal int SetPosition { get; set; }
+
+    internal int UserPosition { get; set; }
+
+    // The dispatcher's scratch for its current batch: items addressed to this connection's user audience.
+    internal int UserBatch { get; set; }
+
+    internal List<int>? UserHits { get; set; }
+
+    public Caller ToCaller() => new(Sub, Audiences.Stores, Audiences.Regions, Audiences.Roles);
+
+    /// <summary>Queues <paramref name="count"/> notifications, serialized in <paramref name="message"/>, and starts writing unless a write is in flight.</summary>
+    public void Enqueue(SerializedHubMessage message, int count)
+    {
+        var now = limits.Now;
+        int unsent;
+        var start = false;
+        lock (_gate)
+        {
+            if (_detached || CloseReason is not null)
+            {
+                return;
+            }
+
+            unsent = _unsent + count;
+            if (unsent > limits.MaxPending)
+            {
+                CloseReason = $"slow consumer: {unsent} notifications unsent (limit {limits.MaxPending})";
+                _pending = null;
+            }
+            else
+            {
+                _pending ??= new List<SerializedHubMessage>(2);
+                _pendingCounts ??= new List<int>(2);
+                if (_pending.Count == 0)
+                {
+                    _pendingSince = now;
+                }
+
+                _pending.Add(message);
+                _pendingCounts.Add(count);
+                _unsent = unsent;
+                start = !_writing;
+                if (start)
+                {
+                    _writing = true;
+                    _oldestUnsentAt = now;
+                }
+            }
+        }
+
+        if (!start && unsent > limits.MaxPending)
+        {
+            limits.ClosedForBacklog(this, unsent);
+            Context.Abort();
+        }
+        else if (start)
+        {
+            // Runs synchronously for as long as the socket takes the bytes at once; otherwise it goes
+            // on by itself and the caller moves on. It handles its own failures.
+            _ = WriteLoopAsync();
+        }
+    }
+
+    /// <summary>Closes the connection when its oldest unsent notification waited longer than allowed.</summary>
+    public bool CloseIfOverdue(long now)
+    {
+        TimeSpan waited;
+        int unsent;
+        lock (_gate)
+        {
+            if (!_writing || _detached || CloseReason is not null)
+            {
+                return false;
+            }
+
+            waited = limits.Elapsed(_oldestUnsentAt, now);
+            if (waited <= limits.MaxDelay)
+            {
+                return false;
+            }
+
+            unsent = _unsent;
+            CloseReason = $"slow consumer: a notification waited {waited.TotalSeconds:F1} s to be sent (limit {limits.MaxDelay.TotalSeconds} s)";
+            _pending = null;
+        }
+
+        limits.ClosedForDelay(this, waited, unsent);
+        Context.Abort();
+        return true;
+    }
+
+    /// <summary>The connection has ended: nothing more is queued or written.</summary>
+    public void Detach()
+    {
+        lock (_gate)
+        {
+            _detached = true;
+            _pending = null;
+            _pendingCounts = null;
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        try
+        {
+            while (TakePending() is { } message)
+            {
+                await Context.WriteAsync(message, Context.ConnectionAborted);
+            }
+        }
+        catch (OperationCanceledException) when (Context.ConnectionAborted.IsCancellationRequested)
+        {
+            // The connection closed while a write waited for its socket: there is no one left to write to.
+        }
+        catch (Exception failure)
+        {
+            limits.WriteFailed(this, failure);
+            Context.Abort();
+        }
+    }
+
+    /// <summary>The previous write is done; everything queued since, as one message, or null when there is none.</summary>
+    private SerializedHubMessage? TakePending()
+    {
+        lock (_gate)
+        {
+            _unsent -= _inFlight;
+            _inFlight = 0;
+            if (_detached || CloseReason is not null || _pending is not { Count: > 0 } pending)
+            {
+                _writing = false;
+                return null;
+            }
+
+            var counts = _pendingCounts!;
+            _oldestUnsentAt = _pendingSince;
+            SerializedHubMessage message;
+            if (pending.Count == 1)
+            {
+                message = pending[0];
+                _inFlight = counts[0];
+            }
+            else
+            {
+                message = Concatenate(pending);
+                foreach (var count in counts)
+                {
+                    _inFlight += count;
+                }
+            }
+
+            pending.Clear();
+            counts.Clear();
+            return message;
+        }
+    }
+
+    /// <summary>Messages serialized for this connection's protocol, end to end: SignalR's framing lets several travel in one write.</summary>
+    private SerializedHubMessage Concatenate(List<SerializedHubMessage> messages)
+    {
+        var protocol = Context.Protocol;
+        var length = 0;
+        foreach (var message in messages)
+        {
+            length += message.GetSerializedMessage(protocol).Length;
+        }
+
+        var buffer = new byte[length];
+        var offset = 0;
+        foreach (var message in messages)
+        {
+            var bytes = message.GetSerializedMessage(protocol);
+            bytes.Span.CopyTo(buffer.AsSpan(offset));
+            offset += bytes.Length;
+        }
+
+        return new SerializedHubMessage([new SerializedMessage(protocol.Name, buffer)]);
+    }
+}

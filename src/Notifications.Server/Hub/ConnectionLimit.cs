@@ -1,0 +1,47 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Notifications.Server.Auth;
+using Notifications.Server.Presence;
+
+namespace Notifications.Server.Hub;
+
+/// <summary>
+/// <c>Hub:MaxConnectionsPerUser</c> at negotiate: a user already holding that many connections
+/// across the cluster is answered 429 before a connection is made; the ones it holds keep working.
+/// </summary>
+internal static partial class ConnectionLimit
+{
+    public static string Describe(string sub, int limit) =>
+        string.Create(CultureInfo.InvariantCulture, $"'{sub}' already has {limit} connections open, the most one user may hold; close one first.");
+
+    /// <summary>Runs after authentication, so the user is known.</summary>
+    public static IApplicationBuilder UseConnectionLimit(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments(HubEndpointExtensions.HubPath + "/negotiate")
+                && context.User.Identity?.IsAuthenticated == true)
+            {
+                var sub = Caller.From(context.User).Sub;
+                var limit = context.RequestServices.GetRequiredService<IOptions<NotificationHubOptions>>().Value.MaxConnectionsPerUser;
+                var open = context.RequestServices.GetRequiredService<IPresenceStore>().ConnectionsOfUser(sub);
+                if (open >= limit)
+                {
+                    var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConnectionLimit));
+                    LogRefused(logger, sub, open, limit);
+                    context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                    context.Response.Headers.RetryAfter = "5";
+                    await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                    {
+                        HttpContext = context,
+                        ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many connections", Detail = Describe(sub, limit) },
+                    });
+                    return;
+                }
+            }
+
+            await next(context);
+        });
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Refused a negotiate of {Sub}: {Open} connections open, limit {Limit}")]
+    private static partial void LogRefused(ILogger logger, string sub, int open, int limit);
+}
