@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Notifications.Benchmarks;
 
 /// <summary>Sizes are flags, so a quick run stays short and a full one is one command.</summary>
-internal sealed record BenchmarkOptions(string Scenario, int Clients, int Stores, int Publishes, int Concurrency, int Runs, int Rate, int Seconds, int Rounds)
+internal sealed record BenchmarkOptions(string Scenario, int Clients, int Stores, int Publishes, int Concurrency, int Runs, int Rate, int Seconds, int Rounds, int WarmUpSeconds)
 {
     public static readonly string[] Scenarios = ["fanout", "fanout-cluster", "per-user", "latency", "idle", "storm"];
 
@@ -22,11 +22,12 @@ internal sealed record BenchmarkOptions(string Scenario, int Clients, int Stores
             scenario,
             Flag("--clients", clients),
             Flag("--stores", 10),
-            Flag("--publishes", 200),
+            Flag("--publishes", 1_000),
             Flag("--concurrency", 8),
             Flag("--runs", 1),
             Flag("--rate", 50),
             Flag("--seconds", scenario == "idle" ? 20 : 10),
-            Flag("--rounds", 5));
+            Flag("--rounds", 5),
+            Flag("--warm-up", 30));
     }
 }

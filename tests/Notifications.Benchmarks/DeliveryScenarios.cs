@@ -5,7 +5,7 @@ namespace Notifications.Benchmarks;
 
 /// <summary>
 /// The scenarios that push notifications to connected clients and time each delivery: <c>fanout</c>,
-/// <c>fanout-cluster</c>, <c>per-user</c> and <c>latency</c>. Each run measures ours, then the bare hub,
+/// <c>fanout-cluster</c>, <c>per-user</c> and <c>latency</c>. Each run measures both hubs in turn (see <see cref="InTurn"/>),
 /// with the same clients (this process) and the same publishes (titles are sequence numbers).
 /// </summary>
 internal static class DeliveryScenarios
@@ -32,7 +32,7 @@ internal static class DeliveryScenarios
             }
             else
             {
-                foreach (var start in new Func<Task<HubUnderTest>>[] { () => HubUnderTest.OursAsync(), HubUnderTest.BareAsync })
+                foreach (var start in InTurn(run))
                 {
                     await using var hub = await start();
                     runs.Add(await MeasureAsync(hub, o, i => stores[i % stores.Length], _ => new { stores }, o.Publishes, o.Clients, rate: null));
@@ -49,11 +49,11 @@ internal static class DeliveryScenarios
     {
         var publishes = o.Clients * o.Rounds;
         Console.WriteLine($"per-user: {o.Clients} clients, each sent its own notification by user id, {o.Rounds} round(s) ({publishes} publishes), " +
-            $"{o.Concurrency} in flight, {o.Runs} run(s); ours targets users (a group per user), the bare hub calls Clients.User");
+            $"{o.Concurrency} in flight, {o.Runs} run(s); ours targets users (user:{{sub}}), the bare hub calls Clients.User");
         var runs = new List<Measurement>();
         for (var run = 0; run < o.Runs; run++)
         {
-            foreach (var start in new Func<Task<HubUnderTest>>[] { () => HubUnderTest.OursAsync(), HubUnderTest.BareAsync })
+            foreach (var start in InTurn(run))
             {
                 await using var hub = await start();
                 runs.Add(await MeasureAsync(hub, o, i => $"fr-{i % 10:0000}", p => new { users = new[] { User(p % o.Clients) } }, publishes, deliveriesPerPublish: 1, rate: null));
@@ -73,7 +73,7 @@ internal static class DeliveryScenarios
         var runs = new List<Measurement>();
         for (var run = 0; run < o.Runs; run++)
         {
-            foreach (var start in new Func<Task<HubUnderTest>>[] { () => HubUnderTest.OursAsync(), HubUnderTest.BareAsync })
+            foreach (var start in InTurn(run))
             {
                 await using var hub = await start();
                 runs.Add(await MeasureAsync(hub, o, i => stores[i % stores.Length], _ => new { stores }, publishes, o.Clients, rate: o.Rate));
@@ -90,12 +90,7 @@ internal static class DeliveryScenarios
         var expected = (long)publishes * deliveriesPerPublish;
         var recorder = new LatencyRecorder(publishes, (int)expected);
         await using var fleet = await ClientFleet.ConnectAsync(o.Clients, i => hub.ClientUrl(i, storeOf(i), User(i)), recorder);
-        // Publishes to no one first, not measured: a new process pays for JIT and connection setup.
-        for (var i = 0; i < 200; i++)
-        {
-            await hub.PublishAsync(-1, new { stores = new[] { "warm-up" } });
-        }
-
+        await WarmUpAsync(hub, o, recorder, targetOf, publishes, deliveriesPerPublish, rate);
 
         var serverCpu = hub.ServerCpu;
         var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -119,6 +114,45 @@ internal static class DeliveryScenarios
         return new Measurement(hub.Name, recorder.Received / elapsed.TotalSeconds, p50, p99, max, Math.Max(0, expected - recorder.Received),
             (hub.ServerCpu - serverCpu).TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalSeconds);
     }
+
+    /// <summary>
+    /// The same kind of publishes to the same clients first, for <see cref="BenchmarkOptions.WarmUpSeconds"/>,
+    /// titled -1 and not measured (at the scenario's rate, or as fast as it publishes). A new hub
+    /// process compiles its hot paths again as they get hot (tiered JIT): ours spent 2.9 s of JIT in
+    /// its first 5 s under load and about 0.1 s per 5 s after 15 s, so a short run would measure the
+    /// compiler as much as the hub. Both hubs get the same warm-up; the numbers are a warm node's.
+    /// </summary>
+    private static async Task WarmUpAsync(HubUnderTest hub, BenchmarkOptions o, LatencyRecorder recorder, Func<int, object> targetOf, int publishes, int deliveriesPerPublish, int? rate)
+    {
+        var before = recorder.WarmUpReceived;
+        var sent = 0;
+        var clock = Stopwatch.StartNew();
+        var until = TimeSpan.FromSeconds(o.WarmUpSeconds);
+        await Task.WhenAll(Enumerable.Range(0, rate is null ? o.Concurrency : 1).Select(async _ =>
+        {
+            while (clock.Elapsed < until)
+            {
+                var p = Interlocked.Increment(ref sent) - 1;
+                if (rate is { } perSecond)
+                {
+                    var due = TimeSpan.FromSeconds((double)p / perSecond) - clock.Elapsed;
+                    if (due > TimeSpan.Zero)
+                    {
+                        await Task.Delay(due);
+                    }
+                }
+
+                await hub.PublishAsync(-1, targetOf(p % publishes));
+            }
+        }));
+
+        await recorder.WaitForWarmUpAsync(before + ((long)sent * deliveriesPerPublish), TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Ours first in even runs, the bare hub first in odd ones: whichever goes first also warms this process.</summary>
+    private static Func<Task<HubUnderTest>>[] InTurn(int run) => run % 2 == 0
+        ? [() => HubUnderTest.OursAsync(), HubUnderTest.BareAsync]
+        : [HubUnderTest.BareAsync, () => HubUnderTest.OursAsync()];
 
     private static async Task PublishAsFastAsync(HubUnderTest hub, LatencyRecorder recorder, Func<int, object> targetOf, int publishes, int concurrency)
     {

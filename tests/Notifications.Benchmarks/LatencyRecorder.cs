@@ -12,6 +12,7 @@ internal sealed class LatencyRecorder : INotificationSink
     private readonly long[] _sentAt;
     private readonly float[] _latencies;
     private long _received;
+    private long _warmUpReceived;
 
     public LatencyRecorder(int publishes, int deliveriesExpected)
     {
@@ -21,23 +22,37 @@ internal sealed class LatencyRecorder : INotificationSink
 
     public long Received => Interlocked.Read(ref _received);
 
+    /// <summary>Deliveries of warm-up publishes (negative titles), which are not measured.</summary>
+    public long WarmUpReceived => Interlocked.Read(ref _warmUpReceived);
+
     public void MarkSent(int publish) => Volatile.Write(ref _sentAt[publish], Stopwatch.GetTimestamp());
 
     public void OnNotification(RawHubClient client, ReadOnlySpan<byte> id, ReadOnlySpan<byte> title)
     {
         var now = Stopwatch.GetTimestamp();
+        if (!Utf8Parser.TryParse(title, out int publish, out _) || publish < 0)
+        {
+            Interlocked.Increment(ref _warmUpReceived);
+            return;
+        }
+
         var slot = Interlocked.Increment(ref _received) - 1;
-        if (Utf8Parser.TryParse(title, out int publish, out _) && publish >= 0 && publish < _sentAt.Length && slot < _latencies.Length)
+        if (publish < _sentAt.Length && slot < _latencies.Length)
         {
             _latencies[slot] = (float)Stopwatch.GetElapsedTime(Volatile.Read(ref _sentAt[publish]), now).TotalMilliseconds;
         }
     }
 
     /// <summary>Waits until every expected delivery arrived, or the deadline.</summary>
-    public async Task WaitForAsync(long expected, TimeSpan deadline)
+    public Task WaitForAsync(long expected, TimeSpan deadline) => WaitAsync(() => Received >= expected, deadline);
+
+    /// <summary>Waits until every expected warm-up delivery arrived, or the deadline.</summary>
+    public Task WaitForWarmUpAsync(long expected, TimeSpan deadline) => WaitAsync(() => WarmUpReceived >= expected, deadline);
+
+    private static async Task WaitAsync(Func<bool> done, TimeSpan deadline)
     {
         var clock = Stopwatch.StartNew();
-        while (Received < expected && clock.Elapsed < deadline)
+        while (!done() && clock.Elapsed < deadline)
         {
             await Task.Delay(5);
         }

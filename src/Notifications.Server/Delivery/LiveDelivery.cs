@@ -11,7 +11,7 @@ namespace Notifications.Server.Delivery;
 /// of everything the batch holds for them; each connection gets its items in id order, each once,
 /// in one write. Nothing here waits for a socket. Called by the log tail only, one batch at a time.
 /// </summary>
-internal sealed partial class LiveDelivery(ConnectionIndex index, HubProtocols protocols, HubMetrics metrics, ILogger<LiveDelivery> logger)
+internal sealed partial class LiveDelivery(ConnectionIndex index, HubProtocols protocols, HubMetrics metrics, TimeProvider time, ILogger<LiveDelivery> logger)
 {
     private readonly List<AudienceSet> _sets = [];
     private readonly List<LocalConnection> _recipients = [];
@@ -26,6 +26,7 @@ internal sealed partial class LiveDelivery(ConnectionIndex index, HubProtocols p
             return;
         }
 
+        metrics.DeliveryLag(time.GetUtcNow().UtcDateTime - batch[0].CreatedAt);
         _batch = _batch == int.MaxValue ? 1 : _batch + 1;
         _sets.Clear();
         _recipients.Clear();

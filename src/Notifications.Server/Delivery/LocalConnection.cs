@@ -94,9 +94,7 @@ internal sealed class LocalConnection(HubConnectionContext context, string sub, 
         }
         else if (start)
         {
-            // Runs synchronously for as long as the socket takes the bytes at once; otherwise it goes
-            // on by itself and the caller moves on. It handles its own failures.
-            _ = WriteLoopAsync();
+            WritePending();
         }
     }
 
@@ -139,10 +137,30 @@ internal sealed class LocalConnection(HubConnectionContext context, string sub, 
         }
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// Writes on the caller's thread for as long as the connection takes the bytes at once (its pipe
+    /// is below its limit); at the first write that has to wait, the rest goes on by itself and the
+    /// caller moves on.
+    /// </summary>
+    private void WritePending()
+    {
+        while (TakePending() is { } message)
+        {
+            var write = Context.WriteAsync(message, Context.ConnectionAborted);
+            if (!write.IsCompletedSuccessfully)
+            {
+                // Handles its own failures: nobody waits for it.
+                _ = WritePendingAfterAsync(write);
+                return;
+            }
+        }
+    }
+
+    private async Task WritePendingAfterAsync(ValueTask write)
     {
         try
         {
+            await write;
             while (TakePending() is { } message)
             {
                 await Context.WriteAsync(message, Context.ConnectionAborted);

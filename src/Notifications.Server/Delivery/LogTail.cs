@@ -22,9 +22,11 @@ internal sealed partial class LogTail(
     LiveDelivery delivery,
     LogWakeup wakeup,
     IOptions<DeliveryOptions> options,
+    TimeProvider time,
     ILogger<LogTail> logger) : BackgroundService
 {
     private readonly TimeSpan _poll = TimeSpan.FromMilliseconds(options.Value.LogPollMilliseconds);
+    private readonly TimeSpan _batchWindow = TimeSpan.FromMilliseconds(options.Value.BatchWindowMilliseconds);
     private readonly int _pageSize = options.Value.LogPageSize;
     private NotificationId _cursor;
     private volatile bool _positioned;
@@ -53,9 +55,11 @@ internal sealed partial class LogTail(
 
         while (!stoppingToken.IsCancellationRequested)
         {
+            var delivered = false;
             try
             {
-                if (!await DrainAsync(stoppingToken))
+                delivered = await DrainAsync(stoppingToken);
+                if (!delivered)
                 {
                     await CheckLogRegressionAsync(stoppingToken);
                 }
@@ -76,6 +80,11 @@ internal sealed partial class LogTail(
                     _failing = true;
                     LogReadFailed(logger, failure, _cursor);
                 }
+            }
+
+            if (delivered && _batchWindow > TimeSpan.Zero)
+            {
+                await Task.Delay(_batchWindow, time, stoppingToken);
             }
 
             await wakeup.WaitAsync(_poll, stoppingToken);
