@@ -21,7 +21,8 @@ internal sealed class RawHubClient : IAsyncDisposable
     private readonly INotificationSink _sink;
     private readonly SemaphoreSlim _sending = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
-    private TaskCompletionSource<string>? _pendingInvocation;
+    private volatile TaskCompletionSource<string>? _pendingInvocation;
+    private volatile bool _closed;
     private Task _receiving = Task.CompletedTask;
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(4096);
     private int _invocationId;
@@ -63,6 +64,13 @@ internal sealed class RawHubClient : IAsyncDisposable
         var id = Interlocked.Increment(ref _invocationId).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var pending = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pendingInvocation = pending;
+        Interlocked.MemoryBarrier();
+        if (_closed)
+        {
+            // The hub closed the connection before this call: no answer will come.
+            throw new WebSocketException("connection closed");
+        }
+
         await SendAsync(Encoding.UTF8.GetBytes($"{{\"type\":1,\"invocationId\":\"{id}\",\"target\":\"{method}\",\"arguments\":{argumentsJson}}}\u001e"), cancellationToken);
         return await pending.Task.WaitAsync(cancellationToken);
     }
@@ -167,6 +175,9 @@ internal sealed class RawHubClient : IAsyncDisposable
         }
         finally
         {
+            // Closed first, then the pending call: a call made meanwhile sees one or the other.
+            _closed = true;
+            Interlocked.MemoryBarrier();
             _pendingInvocation?.TrySetException(new WebSocketException("connection closed"));
         }
     }

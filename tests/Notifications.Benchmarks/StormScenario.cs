@@ -72,7 +72,20 @@ internal sealed class StormScenario : INotificationSink
         await Task.WhenAll(watchers);
 
         var resumed = dropped.Where(s => s.ResumedAfter is not null).Select(s => s.ResumedAfter!.Value.TotalSeconds).Order().ToArray();
-        double At(double share) => resumed.Length == 0 ? double.NaN : resumed[Math.Max(0, (int)Math.Ceiling(share * dropped.Count) - 1)];
+
+        // The time by which this share of the dropped screens had resumed; NaN when fewer than that ever did.
+        double At(double share)
+        {
+            var index = Math.Max(0, (int)Math.Ceiling(share * dropped.Count) - 1);
+            return index < resumed.Length ? resumed[index] : double.NaN;
+        }
+
+        if (resumed.Length < dropped.Count)
+        {
+            var stuck = dropped.Where(s => s.ResumedAfter is null).ToList();
+            Console.WriteLine($"shortfall: {stuck.Count} of {dropped.Count} dropped screens had not resumed {storm._sinceKill.Elapsed.TotalSeconds:F0} s after the kill; " +
+                $"their last failures: {string.Join("; ", stuck.Select(s => s.LastFailure ?? "none").GroupBy(f => f).OrderByDescending(g => g.Count()).Take(5).Select(g => $"{g.Count()}× {g.Key}"))}");
+        }
         var lost = storm._screens.Sum(s => (long)(publishes - s.Count));
         if (lost > 0)
         {
@@ -82,9 +95,9 @@ internal sealed class StormScenario : INotificationSink
         }
 
         var noticed = dropped.Select(s => s.DroppedAt!.Value.TotalSeconds).Order().ToArray();
-        var table = new Table("clients", "on the killed node", "dropped (99 %) s", "resumed", "50 % s", "99 % s", "100 % s", "publishes", "lost", "duplicates dropped", "survivor CPU s");
+        var table = new Table("clients", "on the killed node", "dropped (99 %) s", "resumed", "50 % s", "99 % s", "100 % s", "publishes", "lost", "duplicates dropped", "failed attempts", "survivor CPU s");
         table.Add(o.Clients, dropped.Count, noticed.Length == 0 ? double.NaN : noticed[(int)(0.99 * (noticed.Length - 1))], resumed.Length, At(0.50), At(0.99), resumed.Length == dropped.Count ? At(1.0) : double.NaN,
-            publishes, lost, storm._screens.Sum(s => (long)s.Duplicates), (cluster.NodeCpu(2) - survivorCpu).TotalSeconds);
+            publishes, lost, storm._screens.Sum(s => (long)s.Duplicates), storm._screens.Sum(s => (long)s.Failures), (cluster.NodeCpu(2) - survivorCpu).TotalSeconds);
         table.Print();
         Console.WriteLine("redis, busiest commands: " + await cluster.RedisCommandStatsAsync());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -150,16 +163,26 @@ internal sealed class StormScenario : INotificationSink
                 {
                     try
                     {
-                        connection = await RawHubClient.ConnectAsync(url, first.Index, this, _stopping.Token);
+                        // A real client gives up on an attempt after its server timeout (30 s) and tries again.
+                        using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                        attemptTimeout.CancelAfter(TimeSpan.FromSeconds(30));
+                        connection = await RawHubClient.ConnectAsync(url, first.Index, this, attemptTimeout.Token);
                         replacements.Add(connection);
-                        var completion = await connection.InvokeAsync("Resume", $"[{screen.CursorJson()}]", _stopping.Token);
+                        var completion = await connection.InvokeAsync("Resume", $"[{screen.CursorJson()}]", attemptTimeout.Token);
                         screen.AcceptResume(completion);
                         screen.ResumedAfter ??= _sinceKill.Elapsed;
                         break;
                     }
-                    catch (Exception failure) when (failure is System.Net.WebSockets.WebSocketException or InvalidOperationException)
+                    catch (Exception failure) when (!_stopping.IsCancellationRequested)
                     {
-                        // nginx may still try the dead node, or the survivor is busy: back off as the JS client does.
+                        // nginx may still try the dead node, the survivor may be busy, or the attempt
+                        // timed out: whatever failed, a screen never gives up. Back off as the JS client does.
+                        screen.Failure(failure);
+                        if (connection != first && !connection.Closed.IsCompleted)
+                        {
+                            await connection.DisposeAsync();
+                        }
+
                         attempt++;
                         var ceiling = Math.Min(8_000, 1_000 * Math.Pow(2, attempt - 1));
                         await Task.Delay(TimeSpan.FromMilliseconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2)), _stopping.Token);
@@ -193,6 +216,17 @@ internal sealed class StormScenario : INotificationSink
         public TimeSpan? DroppedAt { get; set; }
 
         public TimeSpan? ResumedAfter { get; set; }
+
+        /// <summary>Why the last reconnect attempt failed, for the shortfall report.</summary>
+        public string? LastFailure { get; private set; }
+
+        public int Failures { get; private set; }
+
+        public void Failure(Exception failure)
+        {
+            Failures++;
+            LastFailure = $"{failure.GetType().Name}: {failure.Message}";
+        }
 
         public void Accept(NotificationId id, int publish)
         {

@@ -69,7 +69,7 @@ public sealed class ResumeTests : HubTest
         var result = await Resume(dashboard.Connection, seen);
 
         Assert.True(result.Recovered);
-        Assert.Contains(missed, result.Notifications.Select(n => n.Id));
+        Assert.Equal([seen, missed], result.Notifications.Select(n => n.Id));
     }
 
     [Fact]
@@ -113,20 +113,42 @@ public sealed class ResumeTests : HubTest
     }
 
     [Fact]
-    public async Task ResumeBeyondTheLimitSaysNotRecovered()
+    public async Task ResumeBeyondTheLimitSaysNotRecoveredAndReturnsTheNewest()
     {
         await UseApp(new() { ["Hub:MaxResumeNotifications"] = "2" });
         var seen = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
+        var missed = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
+            missed.Add(await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042")));
         }
 
         await using var dashboard = await Connect("screen-1");
         var result = await Resume(dashboard.Connection, seen);
 
         Assert.False(result.Recovered);
-        Assert.Equal(2, result.Notifications.Count(n => n.Id != seen));
+        Assert.Equal(missed[1..], result.Notifications.Select(n => n.Id));
+    }
+
+    [Fact]
+    public async Task TheResumeLimitCountsTheLookBackAndKeepsTheNewest()
+    {
+        await UseApp(new() { ["Hub:MaxResumeNotifications"] = "3" });
+        var earlier = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            earlier.Add(await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042")));
+        }
+
+        var missed1 = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
+        var missed2 = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
+        await using var dashboard = await Connect("screen-1");
+
+        var result = await Resume(dashboard.Connection, earlier[^1]);
+
+        // Three in all: the newest of the look-back, then everything after the cursor; nothing after it is left out.
+        Assert.True(result.Recovered);
+        Assert.Equal([earlier[^1], missed1, missed2], result.Notifications.Select(n => n.Id));
     }
 
     [Fact]

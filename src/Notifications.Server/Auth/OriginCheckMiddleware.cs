@@ -14,20 +14,23 @@ internal sealed partial class OriginCheckMiddleware(
     IProblemDetailsService problemDetails,
     ILogger<OriginCheckMiddleware> logger)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
         var guarded = request.Path.StartsWithSegments(HubEndpointExtensions.HubPath) || request.Path.StartsWithSegments("/api");
         var origin = request.Headers.Origin.ToString();
-        if (!guarded || origin.Length == 0 || IsAllowed(origin, request))
-        {
-            await next(context);
-            return;
-        }
 
+        // Not awaited: a hub connection's request lasts as long as the connection, and an await here
+        // would keep this call's state alive all that time, for every connection.
+        return !guarded || origin.Length == 0 || IsAllowed(origin, request) ? next(context) : RefuseAsync(context, origin);
+    }
+
+    private Task RefuseAsync(HttpContext context, string origin)
+    {
+        var request = context.Request;
         LogForeignOrigin(logger, origin, request.Method, request.Path);
         context.Response.StatusCode = StatusCodes.Status403Forbidden;
-        await problemDetails.WriteAsync(new ProblemDetailsContext
+        return problemDetails.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             ProblemDetails =
@@ -36,7 +39,7 @@ internal sealed partial class OriginCheckMiddleware(
                 Title = "Origin not allowed",
                 Detail = $"Requests from the origin '{origin}' are not allowed; add it to Hub:AllowedOrigins.",
             },
-        });
+        }).AsTask();
     }
 
     private bool IsAllowed(string origin, HttpRequest request)

@@ -16,7 +16,18 @@ internal sealed partial class ProblemAuthorizationResultHandler(
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
-    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        ArgumentNullException.ThrowIfNull(authorizeResult);
+
+        // An authorized request runs the rest of the pipeline from here: not awaited, so that a hub
+        // connection (a request as long as the connection) does not keep this call's state alive.
+        return authorizeResult.Succeeded
+            ? _default.HandleAsync(next, context, policy, authorizeResult)
+            : RefuseAsync(next, context, policy, authorizeResult);
+    }
+
+    private async Task RefuseAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
         await _default.HandleAsync(next, context, policy, authorizeResult);
         if (authorizeResult.Challenged)

@@ -60,7 +60,7 @@ internal sealed partial class LiveDelivery(ConnectionIndex index, HubProtocols p
                 // A notification that cannot be serialized must not stop the others: this connection
                 // gets it from Resume when it reconnects, so it is closed.
                 LogDeliveryFailed(logger, failure, connection.ConnectionId, batch[0].Id, batch[^1].Id);
-                connection.Context.Abort();
+                connection.Close("a notification could not be written to it");
             }
         }
 

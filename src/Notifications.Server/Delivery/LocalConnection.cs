@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Notifications.Server.Auth;
 
 namespace Notifications.Server.Delivery;
@@ -90,7 +91,7 @@ internal sealed class LocalConnection(HubConnectionContext context, string sub, 
         if (!start && unsent > limits.MaxPending)
         {
             limits.ClosedForBacklog(this, unsent);
-            Context.Abort();
+            End(CloseReason!);
         }
         else if (start)
         {
@@ -122,8 +123,45 @@ internal sealed class LocalConnection(HubConnectionContext context, string sub, 
         }
 
         limits.ClosedForDelay(this, waited, unsent);
-        Context.Abort();
+        End(CloseReason!);
         return true;
+    }
+
+    /// <summary>Closes the connection for <paramref name="reason"/> (its client reconnects and resumes); false when it was closing already.</summary>
+    public bool Close(string reason)
+    {
+        lock (_gate)
+        {
+            if (_detached || CloseReason is not null)
+            {
+                return false;
+            }
+
+            CloseReason = reason;
+            _pending = null;
+        }
+
+        End(reason);
+        return true;
+    }
+
+    /// <summary>
+    /// Ends the connection so that its client reconnects. SignalR's own close message on an abort
+    /// tells clients not to, so ours goes first, saying why, when the connection takes it at once.
+    /// When it does not (a stalled or slow socket), the TCP connection is reset instead: the client
+    /// sees the connection drop, which makes it reconnect too, and nothing queued reaches it first.
+    /// </summary>
+    private void End(string reason)
+    {
+        var close = Context.WriteAsync(new CloseMessage($"The hub closed this connection ({reason}); reconnect and resume.", allowReconnect: true), CancellationToken.None);
+        if (!close.IsCompletedSuccessfully)
+        {
+            // SignalR finishes or drops this write once the connection is gone, and logs a failure itself.
+            _ = close.AsTask();
+            Context.GetHttpContext()?.Abort();
+        }
+
+        Context.Abort();
     }
 
     /// <summary>The connection has ended: nothing more is queued or written.</summary>
@@ -173,7 +211,7 @@ internal sealed class LocalConnection(HubConnectionContext context, string sub, 
         catch (Exception failure)
         {
             limits.WriteFailed(this, failure);
-            Context.Abort();
+            Close("a write to it failed");
         }
     }
 

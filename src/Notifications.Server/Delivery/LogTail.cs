@@ -20,6 +20,7 @@ namespace Notifications.Server.Delivery;
 internal sealed partial class LogTail(
     INotificationStore store,
     LiveDelivery delivery,
+    ConnectionIndex connections,
     LogWakeup wakeup,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
@@ -131,15 +132,22 @@ internal sealed partial class LogTail(
 
     /// <summary>
     /// A log whose greatest id is below the cursor is another data set (Redis lost its data, or a
-    /// replica without the latest writes took over): ids issued from now on may be below the cursor,
-    /// so the tail follows the log back rather than wait for it to pass the old position.
+    /// replica without the latest writes took over): ids issued from now on may be below what screens
+    /// have seen, so the tail follows the log back rather than wait for it to pass the old position,
+    /// and closes this node's connections: their clients reconnect, and Resume tells them to reload.
     /// </summary>
     private async Task CheckLogRegressionAsync(CancellationToken cancellationToken)
     {
         var last = await store.GetLastIdAsync(cancellationToken) ?? NotificationId.Zero;
         if (last < _cursor)
         {
-            LogRegressed(logger, _cursor, last);
+            var closed = 0;
+            foreach (var connection in connections.All())
+            {
+                closed += connection.Close("the notification store went back to an earlier state; reconnect and resume") ? 1 : 0;
+            }
+
+            LogRegressed(logger, _cursor, last, closed);
             _cursor = last;
         }
     }
@@ -156,6 +164,6 @@ internal sealed partial class LogTail(
     [LoggerMessage(EventId = 2104, Level = LogLevel.Information, Message = "Reading the publish log again, at {Cursor}")]
     private static partial void LogRecovered(ILogger logger, NotificationId cursor);
 
-    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "The publish log went back from {Cursor} to {Last} (another data set); tailing from {Last}")]
-    private static partial void LogRegressed(ILogger logger, NotificationId cursor, NotificationId last);
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "The publish log went back from {Cursor} to {Last} (another data set); tailing from {Last}, and closed {Closed} connections so that their clients resume")]
+    private static partial void LogRegressed(ILogger logger, NotificationId cursor, NotificationId last, int closed);
 }

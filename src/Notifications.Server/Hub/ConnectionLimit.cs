@@ -16,31 +16,32 @@ internal static partial class ConnectionLimit
 
     /// <summary>Runs after authentication, so the user is known.</summary>
     public static IApplicationBuilder UseConnectionLimit(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+        app.Use(next => context =>
         {
-            if (context.Request.Path.StartsWithSegments(HubEndpointExtensions.HubPath + "/negotiate")
-                && context.User.Identity?.IsAuthenticated == true)
+            if (!context.Request.Path.StartsWithSegments(HubEndpointExtensions.HubPath + "/negotiate")
+                || context.User.Identity?.IsAuthenticated != true)
             {
-                var sub = Caller.From(context.User).Sub;
-                var limit = context.RequestServices.GetRequiredService<IOptions<NotificationHubOptions>>().Value.MaxConnectionsPerUser;
-                var open = context.RequestServices.GetRequiredService<IPresenceStore>().ConnectionsOfUser(sub);
-                if (open >= limit)
-                {
-                    var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConnectionLimit));
-                    LogRefused(logger, sub, open, limit);
-                    context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                    context.Response.Headers.RetryAfter = "5";
-                    await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                    {
-                        HttpContext = context,
-                        ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many connections", Detail = Describe(sub, limit) },
-                    });
-                    return;
-                }
+                return next(context);
             }
 
-            await next(context);
+            var sub = Caller.From(context.User).Sub;
+            var limit = context.RequestServices.GetRequiredService<IOptions<NotificationHubOptions>>().Value.MaxConnectionsPerUser;
+            var open = context.RequestServices.GetRequiredService<IPresenceStore>().ConnectionsOfUser(sub);
+            return open < limit ? next(context) : RefuseAsync(context, sub, open, limit);
         });
+
+    private static async Task RefuseAsync(HttpContext context, string sub, int open, int limit)
+    {
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConnectionLimit));
+        LogRefused(logger, sub, open, limit);
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = "5";
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many connections", Detail = Describe(sub, limit) },
+        });
+    }
 
     [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Refused a negotiate of {Sub}: {Open} connections open, limit {Limit}")]
     private static partial void LogRefused(ILogger logger, string sub, int open, int limit);

@@ -38,6 +38,48 @@ public sealed class FanOutAcrossNodes(ClusterFixture fixture) : IClassFixture<Cl
     }
 
     [Fact]
+    public async Task AScreenInSeveralTargetedAudiencesGetsEachNotificationOnceInIdOrderWhileTwoNodesPublish()
+    {
+        var region = "r-" + Guid.NewGuid().ToString("N")[..8];
+        var user = "u-" + Guid.NewGuid().ToString("N")[..8];
+        await using var screen = await Dashboard.StartAsync(Infrastructure.Cluster.Connection(
+            _cluster.Node(2), _cluster.Token(user, stores: [_store, _otherStore], regions: [region], roles: ["dashboard"]), reconnect: false));
+        var stranger = "fr-" + Guid.NewGuid().ToString("N")[..8];
+
+        // Targets that name the screen through one audience, through several at once, and not at all.
+        System.Text.Json.Nodes.JsonObject[] targets =
+        [
+            Publishing.Body(new() { ["stores"] = new System.Text.Json.Nodes.JsonArray(_store, _otherStore), ["regions"] = new System.Text.Json.Nodes.JsonArray(region) }),
+            Publishing.Body(new() { ["users"] = new System.Text.Json.Nodes.JsonArray(user), ["stores"] = new System.Text.Json.Nodes.JsonArray(_store) }),
+            Publishing.ToStores(_otherStore),
+            Publishing.Body(new() { ["regions"] = new System.Text.Json.Nodes.JsonArray(region), ["users"] = new System.Text.Json.Nodes.JsonArray(user) }),
+            Publishing.ToStores(stranger),
+        ];
+        var accepted = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var forScreen = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await Task.WhenAll(new[] { 1, 3 }.Select(async node =>
+        {
+            using var admin = Infrastructure.Cluster.Client(_cluster.Node(node), _cluster.AdminToken());
+            for (var i = 0; i < 30; i++)
+            {
+                var target = i % targets.Length;
+                var id = await Publishing.PublishAsync(admin, targets[target].DeepClone().AsObject());
+                accepted.Add(id);
+                if (target != 4)
+                {
+                    forScreen.Add(id);
+                }
+            }
+        }));
+
+        await screen.WaitForCountAsync(forScreen.Count, TimeSpan.FromSeconds(30));
+        var expected = forScreen.Select(Parse).Order().Select(id => id.ToString()).ToList();
+        Assert.Equal(expected, screen.Arrivals);
+        Assert.Equal(0, screen.Duplicates);
+        Assert.Equal(60, accepted.Count);
+    }
+
+    [Fact]
     public async Task APublishToNodeOneReachesClientsOnNodesTwoAndThreeDirectlyAndThroughNginx()
     {
         var token = _cluster.Token("screen-1", stores: [_store], roles: ["dashboard"]);
@@ -199,4 +241,7 @@ public sealed class FanOutAcrossNodes(ClusterFixture fixture) : IClassFixture<Cl
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         }
     }
+
+    private static Contract.NotificationId Parse(string id) =>
+        Contract.NotificationId.TryParse(id, out var parsed) ? parsed : throw new FormatException(id);
 }

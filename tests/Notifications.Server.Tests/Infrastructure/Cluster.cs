@@ -122,10 +122,10 @@ internal sealed class Cluster : IAsyncDisposable
     }
 
     /// <summary>The tail of a process's log, for failure messages.</summary>
-    public string Log(string name)
+    public string Log(string name, int lines = 40)
     {
         var path = Path.Combine(_dir, name);
-        return File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(40)) : $"(no {name})";
+        return File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(lines)) : $"(no {name})";
     }
 
     public async ValueTask DisposeAsync()

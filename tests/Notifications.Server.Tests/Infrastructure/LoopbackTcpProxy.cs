@@ -5,7 +5,8 @@ namespace Notifications.Server.Tests.Infrastructure;
 
 /// <summary>
 /// A TCP relay on 127.0.0.1 in front of the hub that can cut every connection and refuse new ones,
-/// like a store's Wi-Fi dropping out, without touching the server.
+/// like a store's Wi-Fi dropping out, or stop taking what the hub sends, like a tablet that stops
+/// reading, without touching the server.
 /// </summary>
 internal sealed class LoopbackTcpProxy : IAsyncDisposable
 {
@@ -16,6 +17,7 @@ internal sealed class LoopbackTcpProxy : IAsyncDisposable
     private readonly List<TcpClient> _open = [];
     private readonly Task _accepting;
     private volatile bool _refusing;
+    private volatile TaskCompletionSource _flowing = Flowing();
 
     public LoopbackTcpProxy(Uri target)
     {
@@ -44,6 +46,14 @@ internal sealed class LoopbackTcpProxy : IAsyncDisposable
     }
 
     public void Restore() => _refusing = false;
+
+    /// <summary>
+    /// Stops reading what the hub sends on every relayed connection (with a small receive window, so
+    /// the hub's socket fills at once) until <see cref="Thaw"/>.
+    /// </summary>
+    public void Freeze() => _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Thaw() => _flowing.TrySetResult();
 
     public async ValueTask DisposeAsync()
     {
@@ -87,9 +97,32 @@ internal sealed class LoopbackTcpProxy : IAsyncDisposable
         }
     }
 
+    private async Task RelayDownAsync(NetworkStream fromHub, NetworkStream toClient, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[4096];
+        while (true)
+        {
+            await _flowing.Task.WaitAsync(cancellationToken);
+            var read = await fromHub.ReadAsync(buffer, cancellationToken);
+            if (read == 0)
+            {
+                return;
+            }
+
+            await toClient.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+    }
+
+    private static TaskCompletionSource Flowing()
+    {
+        var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flowing.SetResult();
+        return flowing;
+    }
+
     private async Task RelayAsync(TcpClient inbound, CancellationToken cancellationToken)
     {
-        var outbound = new TcpClient();
+        var outbound = new TcpClient { ReceiveBufferSize = 4096 };
         lock (_gate)
         {
             _open.Add(inbound);
@@ -100,7 +133,7 @@ internal sealed class LoopbackTcpProxy : IAsyncDisposable
         {
             await outbound.ConnectAsync(_target, cancellationToken);
             var up = inbound.GetStream().CopyToAsync(outbound.GetStream(), cancellationToken);
-            var down = outbound.GetStream().CopyToAsync(inbound.GetStream(), cancellationToken);
+            var down = RelayDownAsync(outbound.GetStream(), inbound.GetStream(), cancellationToken);
             await Task.WhenAny(up, down);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)

@@ -162,6 +162,50 @@ public abstract class NotificationStoreContract
     }
 
     [Fact]
+    public async Task ReadNewestReturnsTheNewestOfSeveralAudiencesOldestFirstAndSaysWhenOlderOnesWereLeftOut()
+    {
+        var store = CreateStore(Keep(count: 100));
+        var before = await Append(store, "store:a");
+        var ids = new List<NotificationId>();
+        for (var i = 0; i < 6; i++)
+        {
+            ids.Add(await Append(store, i % 2 == 0 ? "store:a" : "region:x"));
+        }
+
+        await Append(store, "store:b");
+
+        var newest = await store.ReadNewestAsync(["store:a", "region:x"], before, 4, CancellationToken.None);
+        var all = await store.ReadNewestAsync(["store:a", "region:x"], before, 10, CancellationToken.None);
+
+        Assert.Equal(ids[2..], newest.Items.Select(n => Parse(n.Id)));
+        Assert.True(newest.HasMore);
+        Assert.Equal(ids, all.Items.Select(n => Parse(n.Id)));
+        Assert.False(all.HasMore);
+    }
+
+    [Fact]
+    public async Task ThePublishLogHoldsEveryAudienceInIdOrderAndPagesByCursor()
+    {
+        var store = CreateStore(Keep(count: 100));
+        var start = await store.GetLastIdAsync(CancellationToken.None) ?? NotificationId.Zero;
+        var ids = new List<NotificationId>
+        {
+            await Append(store, "store:a"),
+            await Append(store, "region:x", "store:b"),
+            await Append(store, "user:u-1"),
+            await Append(store, "all"),
+        };
+
+        var whole = await store.ReadLogAsync(start, 10, CancellationToken.None);
+        var page = await store.ReadLogAsync(ids[0], 2, CancellationToken.None);
+        var none = await store.ReadLogAsync(ids[^1], 10, CancellationToken.None);
+
+        Assert.Equal(ids, whole.Select(n => Parse(n.Id)));
+        Assert.Equal(ids[1..3], page.Select(n => Parse(n.Id)));
+        Assert.Empty(none);
+    }
+
+    [Fact]
     public async Task TimeToLiveSetsExpiresAtFromTheCreationTime()
     {
         var store = CreateStore(Retention);

@@ -5,14 +5,15 @@ using Xunit.Abstractions;
 namespace Notifications.Server.Tests.Cluster;
 
 /// <summary>
-/// The backplane is pub/sub: a message published while a node's subscription is down never reaches
-/// that node by itself. Cut every subscription and publish at once: every screen still gets it live.
+/// What wakes a node's log tail is pub/sub: a signal published while the node's subscription is down
+/// never reaches it. Cut every subscription and publish at once: the tails' periodic read still
+/// delivers it live to every screen.
 /// </summary>
 [Collection(SerialClusters.Name)]
-public sealed class BackplaneGap(ITestOutputHelper output)
+public sealed class LostWakeUp(ITestOutputHelper output)
 {
     [Fact]
-    public async Task ANotificationPublishedJustAfterEverySubscriptionWasCutStillReachesEveryScreenLive()
+    public async Task ANotificationPublishedJustAfterEveryPubSubConnectionWasCutStillReachesEveryScreenLive()
     {
         await using var cluster = await Infrastructure.Cluster.StartAsync(nodes: 2);
         var token = cluster.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]);
@@ -21,7 +22,7 @@ public sealed class BackplaneGap(ITestOutputHelper output)
         using var admin = Infrastructure.Cluster.Client(cluster.Node(2), cluster.AdminToken());
 
         // Cut every node's pub/sub connection (the store's connections stay up) and publish at once,
-        // while the subscriptions are being restored.
+        // while the subscriptions are being restored: no node hears the wake-up signal.
         await RedisCliAsync(cluster.RedisPort, "CLIENT", "KILL", "TYPE", "pubsub");
         var sent = Stopwatch.StartNew();
         var id = await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0042"));
