@@ -46,7 +46,7 @@ internal sealed class StormScenario : INotificationSink
         var accepted = 0;
         for (; accepted < 10; accepted++)
         {
-            await PublishAsync(publisher, accepted, stores);
+            await PublishAsync(publisher, accepted);
         }
 
         await WaitForAsync(() => storm._screens.All(s => s.Count == 10), TimeSpan.FromSeconds(30));
@@ -63,7 +63,7 @@ internal sealed class StormScenario : INotificationSink
                 await Task.Delay(due);
             }
 
-            await PublishAsync(publisher, accepted, stores);
+            await PublishAsync(publisher, accepted);
         }
 
         var dropped = storm._screens.Where(s => s.DroppedAt is not null).ToList();
@@ -114,14 +114,14 @@ internal sealed class StormScenario : INotificationSink
         }
     }
 
-    private static async Task PublishAsync(HttpClient publisher, int sequence, string[] stores)
+    private static async Task PublishAsync(HttpClient publisher, int sequence)
     {
         using var response = await publisher.PostAsJsonAsync("api/notifications", new
         {
             type = "bench",
             title = sequence.ToString(CultureInfo.InvariantCulture),
             severity = "info",
-            target = new { stores },
+            target = new { all = true },
         });
         response.EnsureSuccessStatusCode();
     }

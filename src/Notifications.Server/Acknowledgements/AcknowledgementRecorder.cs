@@ -1,7 +1,6 @@
-using Microsoft.AspNetCore.SignalR;
 using Notifications.Contract;
 using Notifications.Server.Auth;
-using Notifications.Server.Hub;
+using Notifications.Server.Delivery;
 using Notifications.Server.Operations;
 using Notifications.Server.Storage;
 
@@ -12,7 +11,7 @@ internal sealed partial class AcknowledgementRecorder(
     INotificationStore store,
     HubMetrics metrics,
     TimeProvider time,
-    IHubContext<NotificationHub, INotificationClient> hub,
+    IHubEventBus events,
     ILogger<AcknowledgementRecorder> logger)
 {
     public async Task<AcknowledgeOutcome> AcknowledgeAsync(Caller caller, string? id, CancellationToken cancellationToken)
@@ -56,8 +55,8 @@ internal sealed partial class AcknowledgementRecorder(
         audiences.AddRange(acknowledgement.Stores.Select(Audience.Store));
         try
         {
-            await hub.Clients.Groups(audiences).Acknowledged(
-                new AcknowledgementEvent(id, acknowledgement.Sub, acknowledgement.Stores, acknowledgement.At));
+            var announcement = new AcknowledgementEvent(id, acknowledgement.Sub, acknowledgement.Stores, acknowledgement.At);
+            await events.PublishAsync(new HubEvent(HubMethods.Acknowledged, announcement, audiences), CancellationToken.None);
         }
         catch (Exception failure) when (failure is not OperationCanceledException)
         {

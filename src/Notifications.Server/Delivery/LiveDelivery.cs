@@ -9,10 +9,12 @@ namespace Notifications.Server.Delivery;
 /// Writes a batch read from the publish log to this node's connections. Each notification is
 /// serialized once per protocol; the connections of one <see cref="AudienceSet"/> share the bytes
 /// of everything the batch holds for them; each connection gets its items in id order, each once,
-/// in one write. Nothing here waits for a socket. Called by the log tail only, one batch at a time.
+/// in one write. Nothing here waits for a socket. Batches (from the log tail) and hub events (from
+/// wherever they are raised) go through one at a time, so that each connection gets them in order.
 /// </summary>
 internal sealed partial class LiveDelivery(ConnectionIndex index, HubProtocols protocols, HubMetrics metrics, TimeProvider time, ILogger<LiveDelivery> logger)
 {
+    private readonly Lock _gate = new();
     private readonly List<AudienceSet> _sets = [];
     private readonly List<LocalConnection> _recipients = [];
     private readonly List<int> _merged = [];
@@ -26,6 +28,35 @@ internal sealed partial class LiveDelivery(ConnectionIndex index, HubProtocols p
             return;
         }
 
+        lock (_gate)
+        {
+            DeliverLocked(batch);
+        }
+    }
+
+    /// <summary>Writes a hub event to this node's connections in its audiences.</summary>
+    public void Deliver(HubEvent hubEvent)
+    {
+        ArgumentNullException.ThrowIfNull(hubEvent);
+        lock (_gate)
+        {
+            _batch = _batch == int.MaxValue ? 1 : _batch + 1;
+            _sets.Clear();
+            _recipients.Clear();
+            index.Address([hubEvent.Audiences], _batch, _sets, _recipients);
+            var messages = new SerializedHubMessage?[protocols.Count];
+            foreach (var connection in _recipients)
+            {
+                var slot = connection.ProtocolSlot;
+                connection.Enqueue(
+                    messages[slot] ??= new SerializedHubMessage([new SerializedMessage(protocols[slot].Name, protocols[slot].GetMessageBytes(new InvocationMessage(hubEvent.Method, [hubEvent.Argument])))]),
+                    count: 1);
+            }
+        }
+    }
+
+    private void DeliverLocked(IReadOnlyList<Notification> batch)
+    {
         metrics.DeliveryLag(time.GetUtcNow().UtcDateTime - batch[0].CreatedAt);
         _batch = _batch == int.MaxValue ? 1 : _batch + 1;
         _sets.Clear();

@@ -36,19 +36,6 @@ internal sealed partial class NotificationHub(
         }
 
         var caller = connection.ToCaller();
-
-        // SignalR groups only for what the backplane carries: acknowledgement events, to admins and
-        // to the acknowledging stores' screens. Notifications never go through groups.
-        if (caller.IsAdmin)
-        {
-            await Groups.AddToGroupAsync(Context.ConnectionId, Audience.Role(HubRoles.Admin), Context.ConnectionAborted);
-        }
-
-        foreach (var store in caller.Stores)
-        {
-            await Groups.AddToGroupAsync(Context.ConnectionId, Audience.Store(store), Context.ConnectionAborted);
-        }
-
         if (caller.IsDashboard)
         {
             await directory.RecordConnectionAsync(caller.Stores, caller.Regions, Context.ConnectionAborted);

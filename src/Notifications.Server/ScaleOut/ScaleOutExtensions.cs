@@ -43,6 +43,9 @@ internal static class ScaleOutExtensions
         builder.Services.AddSingleton<RedisPresenceStore>();
         builder.Services.Replace(ServiceDescriptor.Singleton<IPresenceStore>(services => services.GetRequiredService<RedisPresenceStore>()));
         builder.Services.AddHostedService<RedisLogSignal>();
+        builder.Services.AddSingleton<RedisHubEventBus>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IHubEventBus>(services => services.GetRequiredService<RedisHubEventBus>()));
+        builder.Services.AddHostedService(services => services.GetRequiredService<RedisHubEventBus>());
         builder.Services.AddHostedService<PresenceHeartbeat>();
         return builder;
     }

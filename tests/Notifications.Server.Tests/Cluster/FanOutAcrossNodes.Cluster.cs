@@ -80,6 +80,41 @@ public sealed class FanOutAcrossNodes(ClusterFixture fixture) : IClassFixture<Cl
     }
 
     [Fact]
+    public async Task AnAcknowledgementOnOneNodeIsAnnouncedToAdminsAndTheStoresScreensOnOtherNodesOnly()
+    {
+        var acknowledging = await Dashboard.StartAsync(Infrastructure.Cluster.Connection(_cluster.Node(1), _cluster.Token("screen-a", stores: [_store], roles: ["dashboard"])));
+        await using var _ = acknowledging;
+        var heard = new System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentQueue<string>>();
+        async Task<HubConnection> ListenAsync(int node, string who, string token)
+        {
+            var connection = Infrastructure.Cluster.Connection(_cluster.Node(node), token, reconnect: false);
+            connection.On<Contract.AcknowledgementEvent>(Contract.HubMethods.Acknowledged, a => heard.GetOrAdd(who, _ => new()).Enqueue($"{a.Id} by {a.Sub}"));
+            await connection.StartAsync().WithTimeout();
+            return connection;
+        }
+
+        await using var sameStore = await ListenAsync(2, "same store", _cluster.Token("screen-b", stores: [_store], roles: ["dashboard"]));
+        await using var console = await ListenAsync(3, "admin", _cluster.AdminToken());
+        await using var otherStore = await ListenAsync(3, "other store", _cluster.Token("screen-c", stores: [_otherStore], roles: ["dashboard"]));
+        using var admin = Infrastructure.Cluster.Client(_cluster.Node(2), _cluster.AdminToken());
+        var id = await Publishing.PublishAsync(admin, Publishing.ToStores(_store, _otherStore));
+        await acknowledging.WaitForAsync(id);
+
+        await acknowledging.Connection.InvokeAsync("Acknowledge", id).WithTimeout();
+
+        await Eventually.TrueAsync(() => heard.ContainsKey("same store") && heard.ContainsKey("admin"), "the store's other screen and the admin console heard it");
+        Assert.Equal([$"{id} by screen-a"], heard["admin"]);
+        Assert.Equal([$"{id} by screen-a"], heard["same store"]);
+
+        // The other store's screen hears its own acknowledgement, which comes after: the first would be there before it.
+        var otherScreen = await Dashboard.StartAsync(Infrastructure.Cluster.Connection(_cluster.Node(3), _cluster.Token("screen-d", stores: [_otherStore], roles: ["dashboard"])), cursor: null);
+        await using var __ = otherScreen;
+        await otherScreen.Connection.InvokeAsync("Acknowledge", id).WithTimeout();
+        await Eventually.TrueAsync(() => heard.ContainsKey("other store"), "the other store's screen heard its own store's acknowledgement");
+        Assert.Equal([$"{id} by screen-d"], heard["other store"]);
+    }
+
+    [Fact]
     public async Task APublishToNodeOneReachesClientsOnNodesTwoAndThreeDirectlyAndThroughNginx()
     {
         var token = _cluster.Token("screen-1", stores: [_store], roles: ["dashboard"]);
