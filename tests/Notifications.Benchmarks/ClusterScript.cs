@@ -51,9 +51,10 @@ internal sealed class ClusterScript : IAsyncDisposable
             ["RateLimiting__Burst"] = "1000000",
             ["RateLimiting__PermitsPerSecond"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.AspNetCore.HttpLogging"] = "Warning",
         });
         await cluster.RunAsync("up", "--nodes", nodes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--dll", Path.Combine(AppContext.BaseDirectory, "Notifications.Server.dll"));
+            "--dll", ServerBuild.DllPath);
         cluster.Load();
         return cluster;
     }

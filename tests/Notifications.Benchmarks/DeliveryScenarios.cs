@@ -105,12 +105,14 @@ internal static class DeliveryScenarios
             await PublishAsFastAsync(hub, recorder, targetOf, publishes, o.Concurrency);
         }
 
+        var published = clock.Elapsed;
         await recorder.WaitForAsync(expected, TimeSpan.FromSeconds(60));
         var elapsed = clock.Elapsed;
         var (p50, p99, max) = recorder.Percentiles();
         var receives = fleet.Clients.Sum(c => c.Receives) - receivesBefore;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{hub.Name}: received {recorder.Received:N0} of {expected:N0} in {elapsed.TotalSeconds:F2} s, {(double)recorder.Received / Math.Max(1, receives):F2} notifications per WebSocket read"));
+            $"{hub.Name}: received {recorder.Received:N0} of {expected:N0} in {elapsed.TotalSeconds:F2} s (all published after {published.TotalSeconds:F2} s), " +
+            $"{(double)recorder.Received / Math.Max(1, receives):F2} notifications per WebSocket read"));
         return new Measurement(hub.Name, recorder.Received / elapsed.TotalSeconds, p50, p99, max, Math.Max(0, expected - recorder.Received),
             (hub.ServerCpu - serverCpu).TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalSeconds);
     }

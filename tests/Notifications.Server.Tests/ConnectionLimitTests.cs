@@ -69,7 +69,7 @@ public sealed class ConnectionLimitTests : HubTest
     }
 
     [Fact]
-    public async Task AClientThatSkipsNegotiateBeyondTheLimitIsClosedWithTheReasonAndToldNotToReconnect()
+    public async Task AClientThatSkipsNegotiateBeyondTheLimitIsClosedWithTheReasonAndMayTryAgainLater()
     {
         var token = App.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]);
         await using var first = await Dashboard.ConnectAsync(App, token);
@@ -90,7 +90,8 @@ public sealed class ConnectionLimitTests : HubTest
 
         var close = received.ToString().Split('\u001e').First(m => m.Contains("\"type\":7", StringComparison.Ordinal));
         Assert.Contains("already has 2 connections open", close, StringComparison.Ordinal);
-        Assert.DoesNotContain("\"allowReconnect\":true", close, StringComparison.Ordinal);
+        // A screen that moved between nodes can be counted twice for a heartbeat: it is not told to give up.
+        Assert.Contains("\"allowReconnect\":true", close, StringComparison.Ordinal);
         Assert.Equal(HubConnectionState.Connected, first.Connection.State);
     }
 }

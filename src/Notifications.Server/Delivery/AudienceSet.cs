@@ -36,7 +36,7 @@ internal sealed class AudienceSet
 
     // The dispatcher's scratch for its current batch: which items are addressed to this set, and
     // their serialized form per protocol, built on first use.
-    internal int Batch { get; set; }
+    internal long Batch { get; set; }
 
     internal List<int> Hits { get; } = [];
 

@@ -28,8 +28,12 @@ internal sealed class ConnectionIndex(HubProtocols protocols, SendLimits limits)
         }
     }
 
-    /// <summary>Puts the connection in the audiences of <paramref name="caller"/>: from now on the tail delivers to it.</summary>
-    public LocalConnection Add(HubConnectionContext context, Caller caller)
+    /// <summary>
+    /// Puts the connection in the audiences of <paramref name="caller"/> (from now on the tail delivers
+    /// to it), unless its user already holds <paramref name="maxPerUser"/> connections counting
+    /// <paramref name="elsewhere"/> on other nodes: then false, and nothing changes.
+    /// </summary>
+    public bool TryAdd(HubConnectionContext context, Caller caller, int maxPerUser, int elsewhere)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(caller);
@@ -37,6 +41,11 @@ internal sealed class ConnectionIndex(HubProtocols protocols, SendLimits limits)
         var slot = protocols.SlotOf(context.Protocol);
         lock (_gate)
         {
+            if ((_byUser.TryGetValue(caller.Sub, out var held) ? held.Count : 0) + elsewhere >= maxPerUser)
+            {
+                return false;
+            }
+
             if (!_sets.TryGetValue(key, out var set))
             {
                 set = new AudienceSet(key, [.. caller.Stores], [.. caller.Regions], [.. caller.Roles], protocols.Count);
@@ -63,7 +72,7 @@ internal sealed class ConnectionIndex(HubProtocols protocols, SendLimits limits)
 
             connection.UserPosition = ofUser.Count;
             ofUser.Add(connection);
-            return connection;
+            return true;
         }
     }
 
@@ -163,7 +172,7 @@ internal sealed class ConnectionIndex(HubProtocols protocols, SendLimits limits)
     /// by (<see cref="AudienceSet.Hits"/>, <see cref="LocalConnection.UserHits"/>), and lists every
     /// connection addressed at least once. Item indices are added in order, each once per set or connection.
     /// </summary>
-    internal void Address(IReadOnlyList<IReadOnlyList<string>> audiencesOfItems, int batch, List<AudienceSet> sets, List<LocalConnection> recipients)
+    internal void Address(IReadOnlyList<IReadOnlyList<string>> audiencesOfItems, long batch, List<AudienceSet> sets, List<LocalConnection> recipients)
     {
         var viaUser = new List<LocalConnection>();
         lock (_gate)

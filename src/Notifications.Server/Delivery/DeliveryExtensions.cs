@@ -5,13 +5,10 @@ namespace Notifications.Server.Delivery;
 
 internal static class DeliveryExtensions
 {
-    /// <summary>Under this key, the lifetime manager that <see cref="NotificationHubLifetimeManager"/> wraps.</summary>
-    public const string InnerLifetimeManager = "inner";
-
     /// <summary>
     /// Publishing (store, then wake the tail), the log tail that delivers to this node's connections,
-    /// and the lifetime manager that indexes them. On one node the inner lifetime manager is SignalR's
-    /// default; the Redis scale-out registers the backplane's in its place.
+    /// hub events, and the lifetime manager that indexes the connections. The same on one node and in
+    /// a cluster: with Redis, only the store, the wake-up signal and the hub-event bus change.
     /// </summary>
     public static WebApplicationBuilder AddLiveDelivery(this WebApplicationBuilder builder)
     {
@@ -29,11 +26,7 @@ internal static class DeliveryExtensions
         builder.Services.AddSingleton<LogTail>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LogTail>());
         builder.Services.AddHostedService<SendDelayWatchdog>();
-        builder.Services.AddKeyedSingleton<HubLifetimeManager<NotificationHub>, DefaultHubLifetimeManager<NotificationHub>>(InnerLifetimeManager);
-        builder.Services.AddSingleton<HubLifetimeManager<NotificationHub>>(services =>
-            ActivatorUtilities.CreateInstance<NotificationHubLifetimeManager>(
-                services,
-                services.GetRequiredKeyedService<HubLifetimeManager<NotificationHub>>(InnerLifetimeManager)));
+        builder.Services.AddSingleton<HubLifetimeManager<NotificationHub>, NotificationHubLifetimeManager>();
         return builder;
     }
 }

@@ -18,7 +18,7 @@ internal sealed partial class LiveDelivery(ConnectionIndex index, HubProtocols p
     private readonly List<AudienceSet> _sets = [];
     private readonly List<LocalConnection> _recipients = [];
     private readonly List<int> _merged = [];
-    private int _batch;
+    private long _batch;
 
     public void Deliver(IReadOnlyList<Notification> batch)
     {
@@ -40,7 +40,7 @@ internal sealed partial class LiveDelivery(ConnectionIndex index, HubProtocols p
         ArgumentNullException.ThrowIfNull(hubEvent);
         lock (_gate)
         {
-            _batch = _batch == int.MaxValue ? 1 : _batch + 1;
+            _batch++;
             _sets.Clear();
             _recipients.Clear();
             index.Address([hubEvent.Audiences], _batch, _sets, _recipients);
@@ -58,7 +58,7 @@ internal sealed partial class LiveDelivery(ConnectionIndex index, HubProtocols p
     private void DeliverLocked(IReadOnlyList<Notification> batch)
     {
         metrics.DeliveryLag(time.GetUtcNow().UtcDateTime - batch[0].CreatedAt);
-        _batch = _batch == int.MaxValue ? 1 : _batch + 1;
+        _batch++;
         _sets.Clear();
         _recipients.Clear();
         index.Address([.. batch.Select(n => Audience.Of(n.Target))], _batch, _sets, _recipients);

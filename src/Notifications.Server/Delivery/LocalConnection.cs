@@ -42,7 +42,7 @@ internal sealed class LocalConnection(HubConnectionContext context, string sub, 
     internal int UserPosition { get; set; }
 
     // The dispatcher's scratch for its current batch: items addressed to this connection's user audience.
-    internal int UserBatch { get; set; }
+    internal long UserBatch { get; set; }
 
     internal List<int>? UserHits { get; set; }
 
@@ -61,10 +61,11 @@ internal sealed class LocalConnection(HubConnectionContext context, string sub, 
                 return;
             }
 
-            unsent = _unsent + count;
+            // What the connection has taken (the write in flight) does not count: only what waits behind it.
+            unsent = _unsent - _inFlight + count;
             if (unsent > limits.MaxPending)
             {
-                CloseReason = $"slow consumer: {unsent} notifications unsent (limit {limits.MaxPending})";
+                CloseReason = $"slow consumer: {unsent} notifications waiting (limit {limits.MaxPending})";
                 _pending = null;
             }
             else
@@ -78,7 +79,7 @@ internal sealed class LocalConnection(HubConnectionContext context, string sub, 
 
                 _pending.Add(message);
                 _pendingCounts.Add(count);
-                _unsent = unsent;
+                _unsent += count;
                 start = !_writing;
                 if (start)
                 {
@@ -156,12 +157,24 @@ internal sealed class LocalConnection(HubConnectionContext context, string sub, 
         var close = Context.WriteAsync(new CloseMessage($"The hub closed this connection ({reason}); reconnect and resume.", allowReconnect: true), CancellationToken.None);
         if (!close.IsCompletedSuccessfully)
         {
-            // SignalR finishes or drops this write once the connection is gone, and logs a failure itself.
-            _ = close.AsTask();
+            // SignalR finishes or drops this write once the connection is gone; nobody waits for it.
+            _ = ObserveAsync(close);
             Context.GetHttpContext()?.Abort();
         }
 
         Context.Abort();
+    }
+
+    private async Task ObserveAsync(ValueTask write)
+    {
+        try
+        {
+            await write;
+        }
+        catch (Exception failure)
+        {
+            limits.WriteFailed(this, failure);
+        }
     }
 
     /// <summary>The connection has ended: nothing more is queued or written.</summary>
@@ -173,6 +186,8 @@ internal sealed class LocalConnection(HubConnectionContext context, string sub, 
             _pending = null;
             _pendingCounts = null;
         }
+
+        limits.StoppedWaiting(this);
     }
 
     /// <summary>
@@ -188,6 +203,7 @@ internal sealed class LocalConnection(HubConnectionContext context, string sub, 
             if (!write.IsCompletedSuccessfully)
             {
                 // Handles its own failures: nobody waits for it.
+                limits.StartedWaiting(this);
                 _ = WritePendingAfterAsync(write);
                 return;
             }
@@ -212,6 +228,10 @@ internal sealed class LocalConnection(HubConnectionContext context, string sub, 
         {
             limits.WriteFailed(this, failure);
             Close("a write to it failed");
+        }
+        finally
+        {
+            limits.StoppedWaiting(this);
         }
     }
 

@@ -31,13 +31,16 @@ internal sealed partial class LogTail(
     private readonly int _pageSize = options.Value.LogPageSize;
     private NotificationId _cursor;
     private volatile bool _positioned;
-    private bool _failing;
+    private volatile bool _failing;
 
     /// <summary>
     /// The tail knows where the log stood when it started. Until then a Resume could miss what is
     /// published between its read and the tail's start, so the hub refuses it (and is not ready).
     /// </summary>
     public bool IsPositioned => _positioned;
+
+    /// <summary>Positioned, and its last read of the log worked: what /health/ready reports.</summary>
+    public bool IsReading => _positioned && !_failing;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -100,9 +103,10 @@ internal sealed partial class LogTail(
             _positioned = true;
             LogPositioned(logger, _cursor);
         }
-        catch (StoreUnavailableException unavailable)
+        catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogNotPositioned(logger, unavailable);
+            // Redis away, or refusing this node (a wrong password): the node runs on, not ready, and retries.
+            LogNotPositioned(logger, failure);
         }
     }
 
@@ -113,49 +117,77 @@ internal sealed partial class LogTail(
         while (true)
         {
             var page = await store.ReadLogAsync(_cursor, _pageSize, cancellationToken);
-            if (page.Count == 0)
+            if (page.TrimmedPast)
+            {
+                Resync(ResyncReason.FellBehind, page.Last);
+            }
+
+            if (page.Items.Count > 0)
+            {
+                any = true;
+                delivery.Deliver(page.Items);
+            }
+
+            // The position moves on by what was read, bodies or not, so entries whose body expired
+            // meanwhile cannot hold the tail in place.
+            if (page.Last == _cursor)
             {
                 return any;
             }
 
-            any = true;
-            delivery.Deliver(page);
-            _cursor = NotificationId.TryParse(page[^1].Id, out var last)
-                ? last
-                : throw new InvalidOperationException($"The publish log holds '{page[^1].Id}', which is not a notification id.");
-            if (page.Count < _pageSize)
-            {
-                return true;
-            }
+            _cursor = page.Last;
         }
     }
 
     /// <summary>
     /// A log whose greatest id is below the cursor is another data set (Redis lost its data, or a
     /// replica without the latest writes took over): ids issued from now on may be below what screens
-    /// have seen, so the tail follows the log back rather than wait for it to pass the old position,
-    /// and closes this node's connections: their clients reconnect, and Resume tells them to reload.
+    /// have seen, so the tail follows the log back rather than wait for it to pass the old position.
     /// </summary>
     private async Task CheckLogRegressionAsync(CancellationToken cancellationToken)
     {
         var last = await store.GetLastIdAsync(cancellationToken) ?? NotificationId.Zero;
         if (last < _cursor)
         {
-            var closed = 0;
-            foreach (var connection in connections.All())
-            {
-                closed += connection.Close("the notification store went back to an earlier state; reconnect and resume") ? 1 : 0;
-            }
-
-            LogRegressed(logger, _cursor, last, closed);
+            Resync(ResyncReason.WentBack, last);
             _cursor = last;
         }
+    }
+
+    /// <summary>
+    /// What this node's screens have seen and what the log holds no longer line up: they are closed,
+    /// their clients reconnect, and Resume brings them up to date or tells them to reload.
+    /// </summary>
+    private void Resync(ResyncReason reason, NotificationId position)
+    {
+        var closed = 0;
+        foreach (var connection in connections.All())
+        {
+            closed += connection.Close(reason == ResyncReason.WentBack
+                ? "the notification store went back to an earlier state; reconnect and resume"
+                : "this node fell behind the publish log; reconnect and resume") ? 1 : 0;
+        }
+
+        if (reason == ResyncReason.WentBack)
+        {
+            LogRegressed(logger, _cursor, position, closed);
+        }
+        else
+        {
+            LogFellBehind(logger, _cursor, position, closed);
+        }
+    }
+
+    private enum ResyncReason
+    {
+        WentBack,
+        FellBehind,
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Tailing the publish log from {Cursor}")]
     private static partial void LogPositioned(ILogger logger, NotificationId cursor);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Cannot read where the publish log stands; the hub refuses Resume until it can")]
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Cannot read where the publish log stands; the node is not ready and refuses Resume until it can")]
     private static partial void LogNotPositioned(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Cannot read the publish log after {Cursor}; retrying from there")]
@@ -166,4 +198,7 @@ internal sealed partial class LogTail(
 
     [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "The publish log went back from {Cursor} to {Last} (another data set); tailing from {Last}, and closed {Closed} connections so that their clients resume")]
     private static partial void LogRegressed(ILogger logger, NotificationId cursor, NotificationId last, int closed);
+
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "The publish log was trimmed past {Cursor} (this node fell behind); tailing from {Last}, and closed {Closed} connections so that their clients resume")]
+    private static partial void LogFellBehind(ILogger logger, NotificationId cursor, NotificationId last, int closed);
 }

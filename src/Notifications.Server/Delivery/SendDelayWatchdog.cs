@@ -5,7 +5,7 @@ namespace Notifications.Server.Delivery;
 /// <c>Hub:MaxSendDelaySeconds</c>: a stalled socket takes nothing, so its backlog alone may never
 /// reach <c>Hub:MaxPendingNotifications</c> when little is published.
 /// </summary>
-internal sealed class SendDelayWatchdog(ConnectionIndex index, SendLimits limits, TimeProvider time) : BackgroundService
+internal sealed class SendDelayWatchdog(SendLimits limits, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -14,7 +14,7 @@ internal sealed class SendDelayWatchdog(ConnectionIndex index, SendLimits limits
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             var now = limits.Now;
-            foreach (var connection in index.All())
+            foreach (var connection in limits.Waiting)
             {
                 connection.CloseIfOverdue(now);
             }

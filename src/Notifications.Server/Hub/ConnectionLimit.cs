@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Notifications.Server.Auth;
+using Notifications.Server.Delivery;
 using Notifications.Server.Presence;
 
 namespace Notifications.Server.Hub;
@@ -26,7 +27,8 @@ internal static partial class ConnectionLimit
 
             var sub = Caller.From(context.User).Sub;
             var limit = context.RequestServices.GetRequiredService<IOptions<NotificationHubOptions>>().Value.MaxConnectionsPerUser;
-            var open = context.RequestServices.GetRequiredService<IPresenceStore>().ConnectionsOfUser(sub);
+            var open = context.RequestServices.GetRequiredService<ConnectionIndex>().CountOfUser(sub)
+                + context.RequestServices.GetRequiredService<IPresenceStore>().ConnectionsOfUserOnOtherNodes(sub);
             return open < limit ? next(context) : RefuseAsync(context, sub, open, limit);
         });
 

@@ -6,10 +6,12 @@ internal static class HealthExtensions
 {
     private const string ReadyTag = "ready";
 
-    /// <summary><c>/health/live</c> answers while the process runs; <c>/health/ready</c> also needs the store.</summary>
+    /// <summary><c>/health/live</c> answers while the process runs; <c>/health/ready</c> also needs the store and this node's tail of the publish log.</summary>
     public static WebApplicationBuilder AddHubHealthChecks(this WebApplicationBuilder builder)
     {
-        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [ReadyTag]);
+        builder.Services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag])
+            .AddCheck<LogTailHealthCheck>("log-tail", tags: [ReadyTag]);
         return builder;
     }
 

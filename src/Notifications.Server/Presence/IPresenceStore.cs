@@ -8,8 +8,8 @@ internal interface IPresenceStore
     Task<PresenceSnapshot> GetSnapshotAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// The connections of user <paramref name="sub"/> across the cluster: this node's counted now,
-    /// other nodes' as of their last presence heartbeat. Cheap enough for every connect.
+    /// The connections of user <paramref name="sub"/> on the other nodes of the cluster, as of their
+    /// last presence heartbeat (0 on a single node). Cheap enough for every connect.
     /// </summary>
-    int ConnectionsOfUser(string sub);
+    int ConnectionsOfUserOnOtherNodes(string sub);
 }

@@ -11,5 +11,5 @@ internal sealed class LocalPresenceStore(ConnectionIndex connections, IOptions<N
     public Task<PresenceSnapshot> GetSnapshotAsync(CancellationToken cancellationToken) =>
         Task.FromResult(connections.Snapshot(options.Value.NodeName));
 
-    public int ConnectionsOfUser(string sub) => connections.CountOfUser(sub);
+    public int ConnectionsOfUserOnOtherNodes(string sub) => 0;
 }

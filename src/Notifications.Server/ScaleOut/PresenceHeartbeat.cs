@@ -35,7 +35,7 @@ internal sealed partial class PresenceHeartbeat(
             {
                 await db.SetRemoveAsync(redis.Keys.PresenceNodes, hub.Value.NodeName);
                 return await db.KeyDeleteAsync(redis.Keys.Presence(hub.Value.NodeName));
-            });
+            }, cancellationToken);
         }
         catch (StoreUnavailableException unavailable)
         {
@@ -51,7 +51,7 @@ internal sealed partial class PresenceHeartbeat(
             try
             {
                 await BeatAsync();
-                await presence.RefreshOtherNodesAsync();
+                await presence.RefreshOtherNodesAsync(stoppingToken);
             }
             catch (Exception failure) when (failure is not OperationCanceledException)
             {

@@ -53,14 +53,32 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs a Redis operation, reporting an unreachable or timed-out Redis as <see cref="StoreUnavailableException"/>.</summary>
-    public async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> operation)
+    /// <summary>
+    /// Runs a Redis operation, reporting an unreachable or timed-out Redis as
+    /// <see cref="StoreUnavailableException"/>. StackExchange.Redis takes no cancellation token: a
+    /// cancelled caller stops waiting, and the command completes (or times out) on its own.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> operation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(operation);
         var database = await GetDatabaseAsync();
         try
         {
-            return await operation(database);
+            return await operation(database).WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException || IsTransient(e))
+        {
+            throw new StoreUnavailableException("Redis cannot be reached.", e);
+        }
+    }
+
+    /// <summary>Publishes on a pub/sub channel, reporting an unreachable Redis as <see cref="StoreUnavailableException"/>.</summary>
+    public async Task PublishAsync(RedisChannel channel, RedisValue message, CancellationToken cancellationToken)
+    {
+        var subscriber = await GetSubscriberAsync();
+        try
+        {
+            await subscriber.PublishAsync(channel, message).WaitAsync(cancellationToken);
         }
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException || IsTransient(e))
         {
@@ -86,7 +104,7 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         }
     }
 
-    internal static ConfigurationOptions Configure(RedisOptions settings)
+    private static ConfigurationOptions Configure(RedisOptions settings)
     {
         var configuration = ConfigurationOptions.Parse(settings.ConnectionString!);
         configuration.AbortOnConnectFail = false;

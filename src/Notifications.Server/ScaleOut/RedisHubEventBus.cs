@@ -29,14 +29,14 @@ internal sealed partial class RedisHubEventBus(
     };
 
     private readonly RedisChannel _channel = RedisChannel.Literal(options.Value.ChannelPrefix + ":events");
+    private Action<RedisChannel, RedisValue>? _onEvent;
     private bool _subscribed;
 
-    public async Task PublishAsync(HubEvent hubEvent, CancellationToken cancellationToken)
+    public Task PublishAsync(HubEvent hubEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hubEvent);
-        var message = JsonSerializer.Serialize(new Message(hubEvent.Method, hubEvent.Audiences, JsonSerializer.SerializeToElement(hubEvent.Argument, hubEvent.Argument.GetType(), Json)), Json);
-        var subscriber = await redis.GetSubscriberAsync();
-        await subscriber.PublishAsync(_channel, message);
+        var argument = JsonSerializer.SerializeToElement(hubEvent.Argument, hubEvent.Argument.GetType(), Json);
+        return redis.PublishAsync(_channel, JsonSerializer.Serialize(new Message(hubEvent.Method, hubEvent.Audiences, argument), Json), cancellationToken);
     }
 
     /// <summary>Subscribes before the node takes connections; if Redis is away, keeps trying in the background.</summary>
@@ -58,14 +58,19 @@ internal sealed partial class RedisHubEventBus(
 
     private async Task<bool> TrySubscribeAsync()
     {
+        _onEvent ??= (_, value) => Deliver(value);
+        ISubscriber? subscriber = null;
         try
         {
-            var subscriber = await redis.GetSubscriberAsync();
-            await subscriber.SubscribeAsync(_channel, (_, value) => Deliver(value));
+            subscriber = await redis.GetSubscriberAsync();
+            await subscriber.SubscribeAsync(_channel, _onEvent);
             return true;
         }
         catch (Exception e) when (e is RedisException or Storage.StoreUnavailableException)
         {
+            // StackExchange.Redis keeps a handler whose SUBSCRIBE failed: take it back before retrying,
+            // or each event would reach every connection once per attempt.
+            subscriber?.Unsubscribe(_channel, _onEvent, CommandFlags.FireAndForget);
             LogSubscribeFailed(logger, e);
             return false;
         }
@@ -82,9 +87,10 @@ internal sealed partial class RedisHubEventBus(
                 : throw new JsonException($"'{message.Method}' is not a hub event this node knows.");
             delivery.Deliver(new HubEvent(message.Method, argument, message.Audiences));
         }
-        catch (JsonException unreadable)
+        catch (Exception unreadable)
         {
-            // One unreadable message (a node of another version, or a stranger on the channel) must not end the subscription.
+            // One unreadable message (a node of another version, or a stranger on the channel) must
+            // not end the subscription, and StackExchange.Redis would not report it.
             LogUnreadable(logger, unreadable);
         }
     }
@@ -92,7 +98,7 @@ internal sealed partial class RedisHubEventBus(
     [LoggerMessage(EventId = 6401, Level = LogLevel.Warning, Message = "Could not subscribe to the hub-event channel; retrying")]
     private static partial void LogSubscribeFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 6402, Level = LogLevel.Warning, Message = "Ignored an unreadable message on the hub-event channel")]
+    [LoggerMessage(EventId = 6402, Level = LogLevel.Warning, Message = "Could not deliver a message of the hub-event channel")]
     private static partial void LogUnreadable(ILogger logger, Exception exception);
 
     private sealed record Message(string Method, IReadOnlyList<string> Audiences, JsonElement Argument);

@@ -16,6 +16,7 @@ internal sealed partial class RedisLogSignal(
     TimeProvider time,
     ILogger<RedisLogSignal> logger) : BackgroundService
 {
+    private readonly Action<RedisChannel, RedisValue> _onSignal = (_, _) => wakeup.Notify();
     private bool _subscribed;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -37,15 +38,19 @@ internal sealed partial class RedisLogSignal(
 
     private async Task<bool> TrySubscribeAsync()
     {
+        ISubscriber? subscriber = null;
         try
         {
-            var subscriber = await redis.GetSubscriberAsync();
-            await subscriber.SubscribeAsync(redis.LogChannel, (_, _) => wakeup.Notify());
+            subscriber = await redis.GetSubscriberAsync();
+            await subscriber.SubscribeAsync(redis.LogChannel, _onSignal);
             return true;
         }
         catch (Exception e) when (e is RedisException or Storage.StoreUnavailableException)
         {
-            // The tail polls meanwhile; this only makes it prompt.
+            // StackExchange.Redis keeps a handler whose SUBSCRIBE failed (and subscribes it on
+            // reconnect): take it back, so that retrying does not register it twice. The tail polls
+            // meanwhile; this only makes it prompt.
+            subscriber?.Unsubscribe(redis.LogChannel, _onSignal, CommandFlags.FireAndForget);
             LogSubscribeFailed(logger, e);
             return false;
         }

@@ -58,7 +58,7 @@ internal sealed class RedisNotificationStore(
 
             var body = (string?)reply[2];
             return new AppendResult(ToNotification(id, string.IsNullOrEmpty(body) ? draftJson : body), IsReplay: true);
-        });
+        }, cancellationToken);
     }
 
     public Task<Notification?> GetAsync(NotificationId id, CancellationToken cancellationToken) =>
@@ -66,15 +66,15 @@ internal sealed class RedisNotificationStore(
         {
             var body = await db.StringGetAsync(_keys.Body(id.ToString()));
             return body.IsNullOrEmpty ? null : ToNotification(id, body!);
-        });
+        }, cancellationToken);
 
     public Task<StreamRead> ReadAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken) =>
-        ReadStreamsAsync(audiences, after, limit, newest: false);
+        ReadStreamsAsync(audiences, after, limit, newest: false, cancellationToken);
 
     public Task<StreamRead> ReadNewestAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken) =>
-        ReadStreamsAsync(audiences, after, limit, newest: true);
+        ReadStreamsAsync(audiences, after, limit, newest: true, cancellationToken);
 
-    private Task<StreamRead> ReadStreamsAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, bool newest)
+    private Task<StreamRead> ReadStreamsAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, bool newest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(audiences);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
@@ -130,17 +130,23 @@ internal sealed class RedisNotificationStore(
             }
 
             return new StreamRead(await ReadBodiesAsync(db, page), hasMore, horizon);
-        });
+        }, cancellationToken);
     }
 
-    public Task<IReadOnlyList<Notification>> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken)
+    public Task<LogPage> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         return redis.RunAsync(async db =>
         {
-            var entries = (RedisResult[])(await db.ExecuteAsync("XRANGE", _keys.Log, "(" + after, "+", "COUNT", limit))!;
-            return await ReadBodiesAsync(db, [.. entries.Select(e => Parse((string)((RedisResult[])e!)[0]!))]);
-        });
+            var batch = db.CreateBatch();
+            var range = batch.ExecuteAsync("XRANGE", _keys.Log, "(" + after, "+", "COUNT", limit);
+            var oldest = batch.ExecuteAsync("XRANGE", _keys.Log, "-", "+", "COUNT", 1);
+            batch.Execute();
+            List<NotificationId> ids = [.. ((RedisResult[])(await range)!).Select(e => Parse((string)((RedisResult[])e!)[0]!))];
+            var first = (RedisResult[])(await oldest)!;
+            var trimmedPast = after != NotificationId.Zero && first.Length > 0 && Parse((string)((RedisResult[])first[0]!)[0]!) > after;
+            return new LogPage(await ReadBodiesAsync(db, ids), ids.Count > 0 ? ids[^1] : after, trimmedPast);
+        }, cancellationToken);
     }
 
     /// <summary>The bodies of <paramref name="ids"/> in their order, without those that expired meanwhile.</summary>
@@ -157,7 +163,7 @@ internal sealed class RedisNotificationStore(
 
     public Task<NotificationId?> GetLastIdAsync(CancellationToken cancellationToken) =>
         redis.RunAsync(async db =>
-            NotificationId.TryParse((string?)await db.StringGetAsync(_keys.LastId), out var id) ? id : (NotificationId?)null);
+            NotificationId.TryParse((string?)await db.StringGetAsync(_keys.LastId), out var id) ? id : (NotificationId?)null, cancellationToken);
 
     public Task<bool> AcknowledgeAsync(NotificationId id, Acknowledgement acknowledgement, CancellationToken cancellationToken)
     {
@@ -170,7 +176,7 @@ internal sealed class RedisNotificationStore(
                 [_keys.Body(key), _keys.Acknowledgements(key)],
                 [acknowledgement.Sub, JsonSerializer.Serialize(acknowledgement, Json)]);
             return result == 1;
-        });
+        }, cancellationToken);
     }
 
     public Task<IReadOnlyList<Acknowledgement>> GetAcknowledgementsAsync(NotificationId id, CancellationToken cancellationToken) =>
@@ -182,9 +188,9 @@ internal sealed class RedisNotificationStore(
                 .OrderBy(a => a.At)
                 .ThenBy(a => a.Sub, StringComparer.Ordinal)
                 .ToList();
-        });
+        }, cancellationToken);
 
-    public Task PingAsync(CancellationToken cancellationToken) => redis.RunAsync(db => db.PingAsync());
+    public Task PingAsync(CancellationToken cancellationToken) => redis.RunAsync(db => db.PingAsync(), cancellationToken);
 
     // The publish log is what every node tails to deliver live: it must outlast a node's outage, not the whole retention.
     private const int MinimumLogLength = 100_000;

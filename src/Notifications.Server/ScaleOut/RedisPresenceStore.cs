@@ -23,18 +23,31 @@ internal sealed class RedisPresenceStore(
             var snapshots = await ReadOtherNodesAsync(db);
             snapshots.Add(connections.Snapshot(hub.Value.NodeName));
             return Sum(snapshots);
-        });
+        }, cancellationToken);
 
-    public int ConnectionsOfUser(string sub) => connections.CountOfUser(sub) + _otherNodesUsers.GetValueOrDefault(sub);
+    public int ConnectionsOfUserOnOtherNodes(string sub) => _otherNodesUsers.GetValueOrDefault(sub);
 
-    /// <summary>Reads the other nodes' user counts for <see cref="ConnectionsOfUser"/>; the heartbeat calls it.</summary>
-    public Task RefreshOtherNodesAsync() =>
-        redis.RunAsync(async db =>
+    /// <summary>
+    /// Reads the other nodes' user counts for <see cref="ConnectionsOfUserOnOtherNodes"/>; the
+    /// heartbeat calls it. When they cannot be read, none are counted rather than stale ones.
+    /// </summary>
+    public async Task RefreshOtherNodesAsync(CancellationToken cancellationToken)
+    {
+        try
         {
-            var snapshots = await ReadOtherNodesAsync(db);
-            _otherNodesUsers = Merge(snapshots.Select(s => s.Users)).ToFrozenDictionary(StringComparer.Ordinal);
-            return snapshots.Count;
-        });
+            await redis.RunAsync(async db =>
+            {
+                var snapshots = await ReadOtherNodesAsync(db);
+                _otherNodesUsers = Merge(snapshots.Select(s => s.Users)).ToFrozenDictionary(StringComparer.Ordinal);
+                return snapshots.Count;
+            }, cancellationToken);
+        }
+        catch
+        {
+            _otherNodesUsers = FrozenDictionary<string, int>.Empty;
+            throw;
+        }
+    }
 
     private async Task<List<PresenceSnapshot>> ReadOtherNodesAsync(IDatabase db)
     {

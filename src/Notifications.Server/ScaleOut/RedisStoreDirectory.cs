@@ -23,7 +23,7 @@ internal sealed class RedisStoreDirectory(RedisConnection redis, IOptions<Retent
         {
             await db.HashSetAsync(redis.Keys.KnownStores, [.. stores.Select(s => new HashEntry(s, seen))]);
             return true;
-        });
+        }, cancellationToken);
     }
 
     public Task<IReadOnlyCollection<string>> GetKnownStoresAsync(IReadOnlyCollection<string>? regions, CancellationToken cancellationToken) =>
@@ -51,7 +51,7 @@ internal sealed class RedisStoreDirectory(RedisConnection redis, IOptions<Retent
             }
 
             return known;
-        });
+        }, cancellationToken);
 
     private sealed record KnownStore(string[] Regions, DateTimeOffset LastSeen);
 }

@@ -1,20 +1,16 @@
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Notifications.Server.Delivery;
-using Notifications.Server.Hub;
 using Notifications.Server.Presence;
 using Notifications.Server.Storage;
-using StackExchange.Redis;
 
 namespace Notifications.Server.ScaleOut;
 
 internal static class ScaleOutExtensions
 {
     /// <summary>
-    /// When <c>Redis:ConnectionString</c> is set: Redis for history, the publish log every node tails,
-    /// replay, idempotency, acknowledgements, known stores and presence, and the SignalR Redis
-    /// backplane for the hub's own messages. Without it, nothing changes: one node, in memory.
+    /// When <c>Redis:ConnectionString</c> is set: Redis for history, the publish log every node tails
+    /// (with its wake-up signal), hub events, replay, idempotency, acknowledgements, known stores and
+    /// presence. Without it, nothing changes: one node, in memory.
     /// </summary>
     public static WebApplicationBuilder AddRedisScaleOut(this WebApplicationBuilder builder)
     {
@@ -28,13 +24,6 @@ internal static class ScaleOutExtensions
         {
             return builder;
         }
-
-        builder.Services.AddSignalR().AddStackExchangeRedis(backplane =>
-        {
-            backplane.Configuration = RedisConnection.Configure(settings);
-            backplane.Configuration.ChannelPrefix = RedisChannel.Literal(settings.ChannelPrefix);
-        });
-        builder.Services.AddKeyedSingleton<HubLifetimeManager<NotificationHub>, RedisHubLifetimeManager<NotificationHub>>(DeliveryExtensions.InnerLifetimeManager);
 
         builder.Services.AddSingleton<RedisConnection>();
         builder.Services.AddSingleton<RedisNotificationStore>();

@@ -32,7 +32,7 @@ internal interface INotificationStore
     /// The publish log: notifications of every audience with ids greater than <paramref name="after"/>,
     /// in id order, at most <paramref name="limit"/>. Every node tails it to deliver live.
     /// </summary>
-    Task<IReadOnlyList<Notification>> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken);
+    Task<LogPage> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken);
 
     /// <summary>The greatest id issued so far, or null when none.</summary>
     Task<NotificationId?> GetLastIdAsync(CancellationToken cancellationToken);

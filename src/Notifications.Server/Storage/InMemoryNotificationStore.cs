@@ -146,13 +146,15 @@ internal sealed class InMemoryNotificationStore : INotificationStore
         }
     }
 
-    public Task<IReadOnlyList<Notification>> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken)
+    public Task<LogPage> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         lock (_gate)
         {
-            IReadOnlyList<Notification> items = [.. _log.After(after).Take(limit).Select(e => e.Notification)];
-            return Task.FromResult(items);
+            TrimExpired(_time.GetUtcNow());
+            var entries = _log.After(after).Take(limit).ToList();
+            var trimmedPast = after != NotificationId.Zero && _log.Count > 0 && _log.Oldest.Id > after;
+            return Task.FromResult(new LogPage([.. entries.Select(e => e.Notification)], entries.Count > 0 ? entries[^1].Id : after, trimmedPast));
         }
     }
 

@@ -50,7 +50,7 @@ internal sealed class GatedStore(INotificationStore inner) : INotificationStore
         return read;
     }
 
-    public async Task<IReadOnlyList<Notification>> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken)
+    public async Task<LogPage> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken)
     {
         if (_holdLog)
         {

@@ -28,7 +28,7 @@ internal sealed class SwappableStore(INotificationStore first) : INotificationSt
     public Task<StreamRead> ReadNewestAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken) =>
         _current.ReadNewestAsync(audiences, after, limit, cancellationToken);
 
-    public Task<IReadOnlyList<Notification>> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken) =>
+    public Task<LogPage> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken) =>
         _current.ReadLogAsync(after, limit, cancellationToken);
 
     public Task<NotificationId?> GetLastIdAsync(CancellationToken cancellationToken) => _current.GetLastIdAsync(cancellationToken);

@@ -14,7 +14,7 @@ internal sealed class UnreachableStore : INotificationStore
 
     public Task<StreamRead> ReadNewestAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken) => throw Down();
 
-    public Task<IReadOnlyList<Notification>> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken) => throw Down();
+    public Task<LogPage> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken) => throw Down();
 
     public Task<NotificationId?> GetLastIdAsync(CancellationToken cancellationToken) => throw Down();
 

@@ -7,6 +7,24 @@ namespace Notifications.Server.Tests.Storage;
 public sealed class InMemoryNotificationStoreTests : NotificationStoreContract
 {
     [Fact]
+    public async Task AReaderThatFellBehindTheLogsCapacityIsToldTheLogWasTrimmedPastIt()
+    {
+        var store = new InMemoryNotificationStore(Options.Create(Keep(count: 100)), Time);
+        var first = (await store.AppendAsync(Draft(), ["all"], null, CancellationToken.None)).Notification.Id;
+        for (var i = 0; i < 10_000; i++)
+        {
+            await store.AppendAsync(Draft(), ["all"], null, CancellationToken.None);
+        }
+
+        Assert.True(NotificationId.TryParse(first, out var behind));
+        var page = await store.ReadLogAsync(behind, 10, CancellationToken.None);
+        var caughtUp = await store.ReadLogAsync(page.Last, 10, CancellationToken.None);
+
+        Assert.True(page.TrimmedPast);
+        Assert.False(caughtUp.TrimmedPast);
+    }
+
+    [Fact]
     public async Task MemoryStaysFlatUnderASteadyStreamToOneAudience()
     {
         var store = new InMemoryNotificationStore(Options.Create(Keep(count: 100)), Time);

@@ -200,9 +200,30 @@ public abstract class NotificationStoreContract
         var page = await store.ReadLogAsync(ids[0], 2, CancellationToken.None);
         var none = await store.ReadLogAsync(ids[^1], 10, CancellationToken.None);
 
-        Assert.Equal(ids, whole.Select(n => Parse(n.Id)));
-        Assert.Equal(ids[1..3], page.Select(n => Parse(n.Id)));
-        Assert.Empty(none);
+        Assert.Equal(ids, whole.Items.Select(n => Parse(n.Id)));
+        Assert.Equal(ids[1..3], page.Items.Select(n => Parse(n.Id)));
+        Assert.Equal(ids[2], page.Last);
+        Assert.Empty(none.Items);
+        Assert.Equal(ids[^1], none.Last);
+        Assert.False(page.TrimmedPast);
+    }
+
+    [Fact]
+    public async Task AReaderOfTheLogMovesPastNotificationsThatExpiredBeforeItReadThem()
+    {
+        var store = CreateStore(Keep(count: 100, age: TimeSpan.FromSeconds(2)));
+        var start = await store.GetLastIdAsync(CancellationToken.None) ?? NotificationId.Zero;
+        var expired = await Append(store, "store:a");
+        await PassAsync(TimeSpan.FromSeconds(2.5));
+
+        var page = await store.ReadLogAsync(start, 10, CancellationToken.None);
+        var again = await store.ReadLogAsync(page.Last, 10, CancellationToken.None);
+
+        // Whether the store dropped the entry or only its body, the next read starts after it.
+        Assert.Empty(page.Items);
+        Assert.True(page.Last == start || page.Last == expired, $"the next read starts at {page.Last}");
+        Assert.Empty(again.Items);
+        Assert.Equal(page.Last, again.Last);
     }
 
     [Fact]
