@@ -159,15 +159,22 @@ internal static class DeliveryScenarios
     private static async Task PublishAsFastAsync(HubUnderTest hub, LatencyRecorder recorder, Func<int, object> targetOf, int publishes, int concurrency)
     {
         var next = -1;
+        var took = new double[publishes];
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
             int p;
             while ((p = Interlocked.Increment(ref next)) < publishes)
             {
                 recorder.MarkSent(p);
+                var started = Stopwatch.GetTimestamp();
                 await hub.PublishAsync(p, targetOf(p));
+                took[p] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             }
         }));
+
+        Array.Sort(took);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{hub.Name}: a publish took {took[publishes / 2]:F1} ms (median), {took[(int)(publishes * 0.99)]:F1} ms (p99), {concurrency} in flight"));
     }
 
     private static async Task PublishAtRateAsync(HubUnderTest hub, LatencyRecorder recorder, Func<int, object> targetOf, int publishes, int perSecond)
