@@ -24,7 +24,6 @@ internal sealed partial class NotificationHub(
     AcknowledgementRecorder acknowledgements,
     HubMetrics metrics,
     IOptions<NotificationHubOptions> options,
-    TimeProvider time,
     ILogger<NotificationHub> logger) : Hub<INotificationClient>
 {
     public override async Task OnConnectedAsync()
@@ -99,11 +98,10 @@ internal sealed partial class NotificationHub(
             items = [.. items.Skip(items.Count - limit)];
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var missed = items.Where(n => n.ExpiresAt is null || n.ExpiresAt > now).ToList();
+        var missed = items.Where(n => n.ExpiresAt is null || n.ExpiresAt > read.ReadAt).ToList();
 
         // A cursor beyond every id issued comes from another data set (a store that was lost): it proves nothing.
-        var recovered = after >= read.Horizon && !leftOutAfterCursor && lastId is { } issued && after <= issued;
+        var recovered = after >= read.Horizon && !leftOutAfterCursor && after <= (lastId ?? NotificationId.Zero);
         metrics.Replayed(missed.Count);
         LogResumed(logger, Context.ConnectionId, afterId, missed.Count, recovered);
         return new ResumeResult { Notifications = missed, Recovered = recovered, LastId = lastId?.ToString() };

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using Notifications.Server.Storage;
 using StackExchange.Redis;
@@ -5,22 +6,31 @@ using StackExchange.Redis;
 namespace Notifications.Server.ScaleOut;
 
 /// <summary>
-/// The node's connection to Redis for the store, presence and outbox, opened on first use. Commands
-/// fail fast while Redis is away (no backlog), so the API can answer 503 at once, and the
-/// multiplexer reconnects by itself when Redis returns.
+/// The node's connection to Redis for the store, presence and signals, directly or through Sentinels
+/// (<c>serviceName=…</c> in the connection string: StackExchange.Redis follows the primary across
+/// failovers). Commands fail fast while Redis is away (no backlog), so the API can answer 503 at
+/// once, and the connection comes back by itself.
 /// </summary>
+/// <remarks>
+/// Publishes that must reach replicas (<see cref="RedisOptions.MinReplicaAcks"/>) go over a second
+/// connection of their own: <c>WAIT</c> blocks the connection it is sent on, and reads (the log tail,
+/// Resume) must not queue behind a replica that is slow to answer.
+/// </remarks>
 internal sealed partial class RedisConnection : IAsyncDisposable
 {
-    private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
+    private readonly RedisOptions _settings;
+    private readonly RedisMultiplexer _shared;
+    private readonly RedisMultiplexer _replicated;
     private readonly ILogger<RedisConnection> _logger;
 
     public RedisConnection(IOptions<RedisOptions> options, ILogger<RedisConnection> logger)
     {
         _logger = logger;
-        var settings = options.Value;
-        Keys = new RedisKeys(settings.KeyPrefix);
-        LogChannel = RedisChannel.Literal(settings.ChannelPrefix + ":log");
-        _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectAsync(settings));
+        _settings = options.Value;
+        Keys = new RedisKeys(_settings.KeyPrefix);
+        LogChannel = RedisChannel.Literal(_settings.ChannelPrefix + ":log");
+        _shared = new RedisMultiplexer(Configure, multiplexer => Observe(multiplexer, "shared"));
+        _replicated = new RedisMultiplexer(Configure, multiplexer => Observe(multiplexer, "replicated writes"));
     }
 
     public RedisKeys Keys { get; }
@@ -28,30 +38,20 @@ internal sealed partial class RedisConnection : IAsyncDisposable
     /// <summary>Where the publish script announces each new id, to wake every node's tail of the log.</summary>
     public RedisChannel LogChannel { get; }
 
-    public async Task<IDatabase> GetDatabaseAsync()
+    /// <summary>Opens the connections this node will use (the one for replicated writes only with <see cref="RedisOptions.MinReplicaAcks"/>).</summary>
+    public async Task OpenAsync(CancellationToken cancellationToken)
     {
-        try
+        await OpenAsync(_shared).WaitAsync(cancellationToken);
+        if (_settings.MinReplicaAcks > 0)
         {
-            return (await _connection.Value).GetDatabase();
-        }
-        catch (RedisException unreachable)
-        {
-            throw new StoreUnavailableException("Redis cannot be reached.", unreachable);
+            await OpenAsync(_replicated).WaitAsync(cancellationToken);
         }
     }
 
+    public async Task<IDatabase> GetDatabaseAsync() => (await OpenAsync(_shared)).GetDatabase();
+
     /// <summary>The node's pub/sub on the same connection.</summary>
-    public async Task<ISubscriber> GetSubscriberAsync()
-    {
-        try
-        {
-            return (await _connection.Value).GetSubscriber();
-        }
-        catch (RedisException unreachable)
-        {
-            throw new StoreUnavailableException("Redis cannot be reached.", unreachable);
-        }
-    }
+    public async Task<ISubscriber> GetSubscriberAsync() => (await OpenAsync(_shared)).GetSubscriber();
 
     /// <summary>
     /// Runs a Redis operation, reporting an unreachable or timed-out Redis as
@@ -66,10 +66,66 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         {
             return await operation(database).WaitAsync(cancellationToken);
         }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException || IsTransient(e))
+        catch (Exception e) when (IsUnavailable(e))
         {
             throw new StoreUnavailableException("Redis cannot be reached.", e);
         }
+    }
+
+    /// <summary>
+    /// Runs a write that a <c>202</c> will vouch for: with <see cref="RedisOptions.MinReplicaAcks"/>,
+    /// followed on the same connection by <c>WAIT</c>, and reported as <see cref="StoreUnavailableException"/>
+    /// when too few replicas confirm in time. The write is then on the primary only: it must be
+    /// idempotent, so that the caller's retry finds it and waits for the replicas again.
+    /// </summary>
+    public async Task<T> WriteReplicatedAsync<T>(Func<IDatabaseAsync, Task<T>> write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        if (_settings.MinReplicaAcks == 0)
+        {
+            return await RunAsync(db => write(db), cancellationToken);
+        }
+
+        var batch = (await OpenAsync(_replicated)).GetDatabase().CreateBatch();
+        Task<T> written;
+        Task<RedisResult> waited;
+        try
+        {
+            // One batch, so that WAIT follows the write on the same socket: sent on another connection
+            // (after a failover), it would count nothing and confirm at once.
+            written = write(batch);
+            waited = batch.ExecuteAsync("WAIT", [_settings.MinReplicaAcks, _settings.ReplicaAckTimeoutMilliseconds], CommandFlags.DemandMaster);
+            batch.Execute();
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            throw new StoreUnavailableException("Redis cannot be reached.", e);
+        }
+
+        T result;
+        long confirmed;
+        try
+        {
+            result = await written.WaitAsync(cancellationToken);
+            confirmed = (long)await waited.WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            throw new StoreUnavailableException("Redis cannot be reached.", e);
+        }
+
+        if (confirmed < _settings.MinReplicaAcks)
+        {
+            LogReplicasBehind(_logger, confirmed, _settings.MinReplicaAcks, _settings.ReplicaAckTimeoutMilliseconds);
+            throw new StoreUnavailableException($"{confirmed} of {_settings.MinReplicaAcks} replicas confirmed the write.")
+            {
+                RetryAfter = TimeSpan.FromSeconds(1),
+                Detail = string.Create(CultureInfo.InvariantCulture,
+                    $"The notification reached the Redis primary, but {confirmed} of the {_settings.MinReplicaAcks} replicas it needs confirmed it within {_settings.ReplicaAckTimeoutMilliseconds} ms, so it could still be lost. Retry with the same Idempotency-Key: the retry answers the same id once a replica confirms."),
+            };
+        }
+
+        return result;
     }
 
     /// <summary>Publishes on a pub/sub channel, reporting an unreachable Redis as <see cref="StoreUnavailableException"/>.</summary>
@@ -80,11 +136,33 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         {
             await subscriber.PublishAsync(channel, message).WaitAsync(cancellationToken);
         }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException || IsTransient(e))
+        catch (Exception e) when (IsUnavailable(e))
         {
             throw new StoreUnavailableException("Redis cannot be reached.", e);
         }
     }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _replicated.DisposeAsync();
+        await _shared.DisposeAsync();
+    }
+
+    private async Task<ConnectionMultiplexer> OpenAsync(RedisMultiplexer multiplexer)
+    {
+        try
+        {
+            return await multiplexer.GetAsync();
+        }
+        catch (RedisException unreachable)
+        {
+            // Through Sentinels, none said where the primary is; the next command asks again.
+            LogConnectFailed(_logger, unreachable);
+            throw new StoreUnavailableException("Redis cannot be reached.", unreachable);
+        }
+    }
+
+    private static bool IsUnavailable(Exception e) => e is RedisConnectionException or RedisTimeoutException || IsTransient(e);
 
     // Redis answers these while it loads its data after a restart, fails over, or is out of memory: wait and retry.
     private static bool IsTransient(Exception e) =>
@@ -94,40 +172,37 @@ internal sealed partial class RedisConnection : IAsyncDisposable
             || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
             || server.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
             || server.Message.StartsWith("OOM", StringComparison.Ordinal)
-            || server.Message.StartsWith("BUSY", StringComparison.Ordinal));
+            || server.Message.StartsWith("BUSY", StringComparison.Ordinal)
+            || server.Message.StartsWith("NOREPLICAS", StringComparison.Ordinal));
 
-    public async ValueTask DisposeAsync()
+    private ConfigurationOptions Configure()
     {
-        if (_connection.IsValueCreated && _connection.Value.IsCompletedSuccessfully)
-        {
-            await (await _connection.Value).DisposeAsync();
-        }
-    }
-
-    private static ConfigurationOptions Configure(RedisOptions settings)
-    {
-        var configuration = ConfigurationOptions.Parse(settings.ConnectionString!);
+        var configuration = ConfigurationOptions.Parse(_settings.ConnectionString!);
         configuration.AbortOnConnectFail = false;
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
-        configuration.ConnectTimeout = settings.CommandTimeoutMilliseconds;
-        configuration.AsyncTimeout = settings.CommandTimeoutMilliseconds;
-        configuration.SyncTimeout = settings.CommandTimeoutMilliseconds;
+        configuration.ConnectTimeout = _settings.CommandTimeoutMilliseconds;
+        configuration.AsyncTimeout = _settings.CommandTimeoutMilliseconds;
+        configuration.SyncTimeout = _settings.CommandTimeoutMilliseconds;
         configuration.ConnectRetry = 1;
         configuration.ReconnectRetryPolicy = new ExponentialRetry(250, 2_000);
         return configuration;
     }
 
-    private async Task<ConnectionMultiplexer> ConnectAsync(RedisOptions settings)
+    private void Observe(ConnectionMultiplexer multiplexer, string purpose)
     {
-        var multiplexer = await ConnectionMultiplexer.ConnectAsync(Configure(settings));
-        multiplexer.ConnectionFailed += (_, e) => LogConnectionFailed(_logger, e.EndPoint, e.FailureType);
-        multiplexer.ConnectionRestored += (_, e) => LogConnectionRestored(_logger, e.EndPoint);
-        return multiplexer;
+        multiplexer.ConnectionFailed += (_, e) => LogConnectionFailed(_logger, purpose, e.EndPoint, e.FailureType);
+        multiplexer.ConnectionRestored += (_, e) => LogConnectionRestored(_logger, purpose, e.EndPoint);
     }
 
-    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Lost the connection to Redis at {EndPoint}: {FailureType}")]
-    private static partial void LogConnectionFailed(ILogger logger, System.Net.EndPoint? endPoint, ConnectionFailureType failureType);
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Lost the {Purpose} connection to Redis at {EndPoint}: {FailureType}")]
+    private static partial void LogConnectionFailed(ILogger logger, string purpose, System.Net.EndPoint? endPoint, ConnectionFailureType failureType);
 
-    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Connection to Redis at {EndPoint} restored")]
-    private static partial void LogConnectionRestored(ILogger logger, System.Net.EndPoint? endPoint);
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "The {Purpose} connection to Redis at {EndPoint} is back")]
+    private static partial void LogConnectionRestored(ILogger logger, string purpose, System.Net.EndPoint? endPoint);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "Could not find the Redis primary; the next command asks again")]
+    private static partial void LogConnectFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "{Confirmed} of {Required} replicas confirmed a publish within {TimeoutMilliseconds} ms; answered 503")]
+    private static partial void LogReplicasBehind(ILogger logger, long confirmed, int required, int timeoutMilliseconds);
 }

@@ -12,8 +12,7 @@ namespace Notifications.Server.ScaleOut;
 /// </summary>
 internal sealed class RedisNotificationStore(
     RedisConnection redis,
-    IOptions<RetentionOptions> retention,
-    TimeProvider time) : INotificationStore
+    IOptions<RetentionOptions> retention) : INotificationStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -46,7 +45,7 @@ internal sealed class RedisNotificationStore(
             redis.LogChannel.ToString(),
         ];
 
-        return redis.RunAsync(async db =>
+        return redis.WriteReplicatedAsync(async db =>
         {
             var reply = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.Publish, [.. redisKeys], values))!;
             var stored = (int)reply[0] == 1;
@@ -82,6 +81,7 @@ internal sealed class RedisNotificationStore(
         {
             var batch = db.CreateBatch();
             var epoch = batch.StringGetAsync(_keys.Epoch);
+            var clock = batch.ExecuteAsync("TIME");
             var reads = audiences.Select(a => (
                 Range: newest
                     ? batch.ExecuteAsync("XREVRANGE", _keys.Stream(a), "+", "(" + after, "COUNT", limit + 1)
@@ -91,7 +91,9 @@ internal sealed class RedisNotificationStore(
                 .ToList();
             batch.Execute();
 
-            var oldestKept = NotificationId.At(time.GetUtcNow() - retention.Value.MaxAge);
+            // Redis's clock, the one that issued the ids and trims the streams: a node's own clock may drift.
+            var now = RedisTime((RedisResult[])(await clock)!);
+            var oldestKept = NotificationId.At(now - retention.Value.MaxAge);
             var horizon = NotificationId.TryParse((string?)await epoch, out var epochId) ? epochId : oldestKept;
             var ids = new SortedSet<NotificationId>();
             foreach (var (range, exists, trimmed) in reads)
@@ -129,7 +131,7 @@ internal sealed class RedisNotificationStore(
                 page.Reverse();
             }
 
-            return new StreamRead(await ReadBodiesAsync(db, page), hasMore, horizon);
+            return new StreamRead(await ReadBodiesAsync(db, page), hasMore, horizon, now.UtcDateTime);
         }, cancellationToken);
     }
 
@@ -204,6 +206,9 @@ internal sealed class RedisNotificationStore(
 
     private static NotificationId Parse(string text) =>
         NotificationId.TryParse(text, out var id) ? id : throw new InvalidOperationException($"Redis returned '{text}' where a notification id belongs.");
+
+    private static DateTimeOffset RedisTime(RedisResult[] time) =>
+        DateTimeOffset.FromUnixTimeMilliseconds((((long)time[0]) * 1000) + (((long)time[1]) / 1000));
 
     private static NotificationId Max(NotificationId a, NotificationId b) => a > b ? a : b;
 }

@@ -4,7 +4,8 @@ namespace Notifications.Server.ScaleOut;
 internal static class RedisScripts
 {
     /// <summary>
-    /// Publish: the next id (from Redis's clock, so all nodes share one order), the body, an entry in
+    /// Publish: the next id (from Redis's clock, so all nodes share one order, and above the last id
+    /// of every stream it is added to), the body, an entry in
     /// the publish log and in every audience stream (trimmed by count and age) and the idempotency
     /// key, all or nothing; then a signal on the log channel, so every node tails the log at once.
     /// Each stream's horizon key keeps the greatest id trimmed from it (Redis's own
@@ -31,6 +32,7 @@ internal static class RedisScripts
         end
         -- A script is not rolled back when a command fails half-way: check first, so that nothing fails after the first write.
         local streams = (#KEYS - 4) / 2
+        local existing = {}
         for i = 1, #KEYS do
           local expected = 'string'
           if i == 4 or (i > 4 and i <= 4 + streams) then
@@ -40,11 +42,9 @@ internal static class RedisScripts
           if kind ~= 'none' and kind ~= expected then
             return redis.error_reply('WRONGTYPE ' .. KEYS[i] .. ' is a ' .. kind .. ', not a ' .. expected)
           end
-        end
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        if redis.call('EXISTS', KEYS[3]) == 0 then
-          redis.call('SET', KEYS[3], string.format('%.0f-0', now))
+          if kind == 'stream' then
+            existing[#existing + 1] = KEYS[i]
+          end
         end
         if ARGV[5] ~= '0' then
           local seen = redis.call('GET', KEYS[2])
@@ -52,17 +52,34 @@ internal static class RedisScripts
             return {0, seen, redis.call('GET', ARGV[2] .. seen) or ''}
           end
         end
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        -- The id follows Redis's clock, the last id issued, and every stream it goes into: XADD
+        -- refuses an id at or below a stream's last one, and that must not happen after the first write.
         local ms, seq = now, 0
+        local function above(floor)
+          local dash = string.find(floor, '-', 1, true)
+          local floorMs, floorSeq = tonumber(string.sub(floor, 1, dash - 1)), tonumber(string.sub(floor, dash + 1))
+          if floorMs > ms or (floorMs == ms and floorSeq >= seq) then
+            ms, seq = floorMs, floorSeq + 1
+          end
+        end
         local last = redis.call('GET', KEYS[1])
         if last then
-          local dash = string.find(last, '-', 1, true)
-          local lastMs = tonumber(string.sub(last, 1, dash - 1))
-          if lastMs >= now then
-            ms = lastMs
-            seq = tonumber(string.sub(last, dash + 1)) + 1
+          above(last)
+        end
+        for _, stream in ipairs(existing) do
+          local info = redis.call('XINFO', 'STREAM', stream)
+          for i = 1, #info, 2 do
+            if info[i] == 'last-generated-id' then
+              above(info[i + 1])
+            end
           end
         end
         local id = string.format('%.0f-%.0f', ms, seq)
+        if redis.call('EXISTS', KEYS[3]) == 0 then
+          redis.call('SET', KEYS[3], string.format('%.0f-0', now))
+        end
         redis.call('SET', KEYS[1], id)
         redis.call('SET', ARGV[2] .. id, ARGV[1], 'PX', ARGV[4])
         local minId = string.format('%.0f', now - tonumber(ARGV[4]))

@@ -17,6 +17,7 @@ internal static class ScaleOutExtensions
         builder.Services.AddOptions<RedisOptions>()
             .BindConfiguration(RedisOptions.SectionName)
             .ValidateDataAnnotations()
+            .Validate(o => o.ReplicaAckFitsCommandTimeout, "Redis:ReplicaAckTimeoutMilliseconds must be below Redis:CommandTimeoutMilliseconds.")
             .ValidateOnStart();
 
         var settings = builder.Configuration.GetSection(RedisOptions.SectionName).Get<RedisOptions>() ?? new RedisOptions();
@@ -26,6 +27,7 @@ internal static class ScaleOutExtensions
         }
 
         builder.Services.AddSingleton<RedisConnection>();
+        builder.Services.AddHostedService<RedisConnectionWarmUp>();
         builder.Services.AddSingleton<RedisNotificationStore>();
         builder.Services.Replace(ServiceDescriptor.Singleton<INotificationStore>(services => services.GetRequiredService<RedisNotificationStore>()));
         builder.Services.Replace(ServiceDescriptor.Singleton<IStoreDirectory, RedisStoreDirectory>());

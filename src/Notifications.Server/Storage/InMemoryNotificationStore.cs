@@ -120,7 +120,7 @@ internal sealed class InMemoryNotificationStore : INotificationStore
                 .ToList();
             var hasMore = merged.Count > limit;
             var items = merged.Take(limit).Select(e => e.Notification).ToList();
-            return Task.FromResult(new StreamRead(items, hasMore, horizon));
+            return Task.FromResult(new StreamRead(items, hasMore, horizon, _time.GetUtcNow().UtcDateTime));
         }
     }
 
@@ -142,7 +142,7 @@ internal sealed class InMemoryNotificationStore : INotificationStore
                 .ToList();
             var hasMore = merged.Count > limit;
             var items = merged.Take(limit).Reverse().Select(e => e.Notification).ToList();
-            return Task.FromResult(new StreamRead(items, hasMore, horizon));
+            return Task.FromResult(new StreamRead(items, hasMore, horizon, _time.GetUtcNow().UtcDateTime));
         }
     }
 

@@ -20,6 +20,9 @@ internal sealed class StoreUnavailableException : Exception
     {
     }
 
+    /// <summary>What the 503 tells the caller, when it is more than "cannot be reached; nothing was accepted".</summary>
+    public string? Detail { get; init; }
+
     /// <summary>How long callers should wait before retrying.</summary>
     public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Notifications.Contract;
 using Notifications.Server.ScaleOut;
 using Notifications.Server.Storage;
 using Notifications.Server.Tests.Infrastructure;
@@ -33,18 +34,61 @@ public sealed class RedisNotificationStoreTests(RedisServerFixture redis) : Noti
             store.AppendAsync(Draft(), ["store:a", "region:x", "store:broken"], "key-1", CancellationToken.None));
 
         Assert.Equal(first.Notification.Id, (await store.GetLastIdAsync(CancellationToken.None))?.ToString());
-        Assert.Single((await store.ReadAsync(["store:a"], Contract.NotificationId.Zero, 10, CancellationToken.None)).Items);
-        Assert.Empty((await store.ReadAsync(["region:x"], Contract.NotificationId.Zero, 10, CancellationToken.None)).Items);
+        Assert.Single((await store.ReadAsync(["store:a"], NotificationId.Zero, 10, CancellationToken.None)).Items);
+        Assert.Empty((await store.ReadAsync(["region:x"], NotificationId.Zero, 10, CancellationToken.None)).Items);
         var retried = await store.AppendAsync(Draft(), ["store:a"], "key-1", CancellationToken.None);
         Assert.False(retried.IsReplay);
     }
 
-    private protected override INotificationStore CreateStore(RetentionOptions retention)
+    [Fact]
+    public async Task APublishIntoAStreamWhoseLastIdIsAheadOfTheLastIssuedIdGoesAboveItEverywhere()
     {
-        var options = Options.Create(new RedisOptions { ConnectionString = redis.ConnectionString, KeyPrefix = $"test-{Guid.NewGuid():N}:" });
-        var connection = new RedisConnection(options, NullLogger<RedisConnection>.Instance);
+        var store = (RedisNotificationStore)CreateStore(Keep());
+        await store.AppendAsync(Draft(), ["store:a"], null, CancellationToken.None);
+        var connection = _connections[^1];
+
+        // An entry ahead of the last-id key (written by hand, or left by another data set): XADD
+        // refuses ids at or below it, which must not happen half-way through a publish.
+        var ahead = NotificationId.At(DateTimeOffset.UtcNow.AddMinutes(5));
+        await connection.RunAsync(db => db.StreamAddAsync(connection.Keys.Stream("region:x"), "n", string.Empty, ahead.ToString()));
+
+        var published = await store.AppendAsync(Draft(), ["store:a", "region:x"], null, CancellationToken.None);
+
+        Assert.True(NotificationId.TryParse(published.Notification.Id, out var id) && id > ahead, $"{published.Notification.Id} is above {ahead}");
+        Assert.Equal(id, await store.GetLastIdAsync(CancellationToken.None));
+        Assert.Equal([published.Notification.Id], (await store.ReadAsync(["region:x"], NotificationId.Zero, 10, CancellationToken.None)).Items.Select(n => n.Id));
+        Assert.Equal(published.Notification.Id, (await store.ReadAsync(["store:a"], NotificationId.Zero, 10, CancellationToken.None)).Items[^1].Id);
+    }
+
+    [Fact]
+    public async Task WhenNoReplicaConfirmsAPublishItIsRefusedAsUnavailableAndItsRetryFindsTheSameNotification()
+    {
+        var prefix = $"test-{Guid.NewGuid():N}:";
+        var waiting = CreateStore(Keep(), new RedisOptions { MinReplicaAcks = 1, ReplicaAckTimeoutMilliseconds = 100, KeyPrefix = prefix });
+
+        // The test's redis-server has no replica: WAIT times out with none.
+        var refused = await Assert.ThrowsAsync<StoreUnavailableException>(() => waiting.AppendAsync(Draft(), ["store:a"], "key-1", CancellationToken.None));
+        Assert.Contains("Idempotency-Key", refused.Detail, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => waiting.AppendAsync(Draft(), ["store:a"], "key-1", CancellationToken.None));
+
+        // It is on the primary, once: a retry that a replica confirms will answer its id.
+        var plain = CreateStore(Keep(), new RedisOptions { KeyPrefix = prefix });
+        var stored = (await plain.ReadAsync(["store:a"], NotificationId.Zero, 10, CancellationToken.None)).Items;
+        Assert.Single(stored);
+        var retried = await plain.AppendAsync(Draft(), ["store:a"], "key-1", CancellationToken.None);
+        Assert.True(retried.IsReplay);
+        Assert.Equal(stored[0].Id, retried.Notification.Id);
+    }
+
+    private protected override INotificationStore CreateStore(RetentionOptions retention) =>
+        CreateStore(retention, new RedisOptions { KeyPrefix = $"test-{Guid.NewGuid():N}:" });
+
+    private RedisNotificationStore CreateStore(RetentionOptions retention, RedisOptions settings)
+    {
+        settings.ConnectionString = redis.ConnectionString;
+        var connection = new RedisConnection(Options.Create(settings), NullLogger<RedisConnection>.Instance);
         _connections.Add(connection);
-        return new RedisNotificationStore(connection, Options.Create(retention), TimeProvider.System);
+        return new RedisNotificationStore(connection, Options.Create(retention));
     }
 
     // Redis keeps its own time: retention and key expiry follow it, so the test waits for real.

@@ -1,0 +1,75 @@
+using StackExchange.Redis;
+
+namespace Notifications.Server.ScaleOut;
+
+/// <summary>
+/// One connection to the Redis primary, opened on first use: directly, or through the Sentinels of
+/// <c>serviceName</c>. A direct connection reconnects by itself once open. Through Sentinels,
+/// StackExchange.Redis follows the primary across failovers once it has found it, but finding it
+/// fails outright while no Sentinel answers: that step is tried again by the next caller, over the
+/// one Sentinel connection (which reconnects by itself), instead of being remembered as failed for
+/// the node's lifetime or opening a Sentinel connection per attempt.
+/// </summary>
+internal sealed class RedisMultiplexer(Func<ConfigurationOptions> configure, Action<ConnectionMultiplexer> opened) : IAsyncDisposable
+{
+    private readonly Lock _gate = new();
+    private Task<ConnectionMultiplexer>? _sentinels;
+    private Task<ConnectionMultiplexer>? _primary;
+
+    public Task<ConnectionMultiplexer> GetAsync()
+    {
+        lock (_gate)
+        {
+            if (_primary is null || _primary.IsFaulted || _primary.IsCanceled)
+            {
+                _primary = OpenAsync();
+            }
+
+            return _primary;
+        }
+    }
+
+    private async Task<ConnectionMultiplexer> OpenAsync()
+    {
+        var configuration = configure();
+        ConnectionMultiplexer primary;
+        if (!string.IsNullOrEmpty(configuration.ServiceName))
+        {
+            Task<ConnectionMultiplexer> sentinels;
+            lock (_gate)
+            {
+                sentinels = _sentinels ??= ConnectionMultiplexer.SentinelConnectAsync(configure());
+            }
+
+            // Asks the Sentinels where the primary is and connects to it; synchronous in StackExchange.Redis.
+            var connected = await sentinels;
+            primary = await Task.Run(() => connected.GetSentinelMasterConnection(configuration));
+        }
+        else
+        {
+            primary = await ConnectionMultiplexer.ConnectAsync(configuration);
+        }
+
+        opened(primary);
+        return primary;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Task<ConnectionMultiplexer>? primary, sentinels;
+        lock (_gate)
+        {
+            (primary, sentinels) = (_primary, _sentinels);
+        }
+
+        if (primary is { IsCompletedSuccessfully: true })
+        {
+            await (await primary).DisposeAsync();
+        }
+
+        if (sentinels is { IsCompletedSuccessfully: true })
+        {
+            await (await sentinels).DisposeAsync();
+        }
+    }
+}
