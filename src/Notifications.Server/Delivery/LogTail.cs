@@ -30,6 +30,11 @@ internal sealed partial class LogTail(
     private readonly TimeSpan _batchWindow = TimeSpan.FromMilliseconds(options.Value.BatchWindowMilliseconds);
     private readonly int _pageSize = options.Value.LogPageSize;
     private NotificationId _cursor;
+
+    // Set when the log lost its newest entries but kept everything up to one this node delivered (a
+    // failover that lost what the replica had not yet received): ids up to here may come again.
+    private NotificationId? _lostAfter;
+    private readonly RecentIds _delivered = new(RememberedIds);
     private volatile bool _positioned;
     private volatile bool _failing;
 
@@ -100,6 +105,7 @@ internal sealed partial class LogTail(
         try
         {
             _cursor = await store.GetLastIdAsync(cancellationToken) ?? NotificationId.Zero;
+            _delivered.Add(_cursor);
             _positioned = true;
             LogPositioned(logger, _cursor);
         }
@@ -122,10 +128,27 @@ internal sealed partial class LogTail(
                 Resync(ResyncReason.FellBehind, page.Last);
             }
 
+            if (_lostAfter is { } lost && page.Last != _cursor)
+            {
+                // New ids are usually above every lost one (Redis's clock moved on); one that is not
+                // would reach screens below what they already have, so they resync instead.
+                var first = page.Items.Count > 0 && NotificationId.TryParse(page.Items[0].Id, out var id) ? id : page.Last;
+                if (first <= lost)
+                {
+                    Resync(ResyncReason.WentBack, page.Last);
+                }
+
+                _lostAfter = null;
+            }
+
             if (page.Items.Count > 0)
             {
                 any = true;
                 delivery.Deliver(page.Items);
+                foreach (var item in page.Items)
+                {
+                    _delivered.Add(NotificationId.TryParse(item.Id, out var id) ? id : page.Last);
+                }
             }
 
             // The position moves on by what was read, bodies or not, so entries whose body expired
@@ -140,18 +163,31 @@ internal sealed partial class LogTail(
     }
 
     /// <summary>
-    /// A log whose greatest id is below the cursor is another data set (Redis lost its data, or a
-    /// replica without the latest writes took over): ids issued from now on may be below what screens
-    /// have seen, so the tail follows the log back rather than wait for it to pass the old position.
+    /// A log whose greatest id is below the cursor went back, and the tail follows it rather than wait
+    /// for it to pass the old position. When the log still ends at an id this node delivered, it only
+    /// lost its newest entries (a replica took over before it had them): screens already have all it
+    /// holds and stay connected. Otherwise it is another data set (Redis lost its data, or was swapped),
+    /// holding ids screens never saw below ones they did: they resync.
     /// </summary>
     private async Task CheckLogRegressionAsync(CancellationToken cancellationToken)
     {
         var last = await store.GetLastIdAsync(cancellationToken) ?? NotificationId.Zero;
-        if (last < _cursor)
+        if (last >= _cursor)
+        {
+            return;
+        }
+
+        if (_delivered.Contains(last))
+        {
+            LogLostNewest(logger, _cursor, last);
+            _lostAfter = _cursor;
+        }
+        else
         {
             Resync(ResyncReason.WentBack, last);
-            _cursor = last;
         }
+
+        _cursor = last;
     }
 
     /// <summary>
@@ -178,6 +214,9 @@ internal sealed partial class LogTail(
         }
     }
 
+    // Enough to cover what a replica may lag behind its primary, a second or so of publishes.
+    private const int RememberedIds = 4_096;
+
     private enum ResyncReason
     {
         WentBack,
@@ -198,6 +237,9 @@ internal sealed partial class LogTail(
 
     [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "The publish log went back from {Cursor} to {Last} (another data set); tailing from {Last}, and closed {Closed} connections so that their clients resume")]
     private static partial void LogRegressed(ILogger logger, NotificationId cursor, NotificationId last, int closed);
+
+    [LoggerMessage(EventId = 2107, Level = LogLevel.Warning, Message = "The publish log lost its entries after {Last} (a failover to a replica that had not received them); tailing from {Last}. The lost ones up to {Cursor} were delivered live, and screens stay connected")]
+    private static partial void LogLostNewest(ILogger logger, NotificationId cursor, NotificationId last);
 
     [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "The publish log was trimmed past {Cursor} (this node fell behind); tailing from {Last}, and closed {Closed} connections so that their clients resume")]
     private static partial void LogFellBehind(ILogger logger, NotificationId cursor, NotificationId last, int closed);
