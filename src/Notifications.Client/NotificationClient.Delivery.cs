@@ -100,9 +100,22 @@ public sealed partial class NotificationClient
             }
         }
 
+        var position = NotificationId.TryParse(lastId, out var issued) ? issued : NotificationId.Zero;
         await _delivery.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
+            if (_cursor is { } saved && position < saved)
+            {
+                // The saved cursor is beyond every id this hub has issued: it comes from another data
+                // set (a store that lost its data, a restored backup) or was forged. Trusting it would
+                // drop every notification below it, so carry on from the hub's position, as a first start does.
+                LogCursorBeyondHub(_logger, saved, position);
+                _cursor = position;
+                _deliveredBeforeStart = null;
+                recovered = false;
+                await SaveCursorAsync(position).ConfigureAwait(false);
+            }
+
             var merged = replayed.Concat(_held)
                 .Select(n => (Id: NotificationId.TryParse(n.Id, out var id) ? id : NotificationId.Zero, Notification: n))
                 .OrderBy(n => n.Id)
@@ -115,9 +128,10 @@ public sealed partial class NotificationClient
                 await DeliverAsync(notification).ConfigureAwait(false);
             }
 
-            if (_cursor is null && NotificationId.TryParse(lastId, out var position))
+            if (_cursor is null)
             {
-                // A first start: from now on, nothing before the hub's current position.
+                // A first start: from now on, nothing before the hub's current position (the very
+                // start when it has issued nothing yet), so that the next resume covers everything from here.
                 _cursor = position;
                 _deliveredBeforeStart = position;
                 await SaveCursorAsync(position).ConfigureAwait(false);
@@ -196,6 +210,9 @@ public sealed partial class NotificationClient
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Resumed after {Cursor}: {Count} notifications replayed, recovered {Recovered}")]
     private static partial void LogResumed(ILogger logger, NotificationId? cursor, int count, bool recovered);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "The saved cursor {Cursor} is beyond the hub's last id {LastId} (another data set, or not the hub's): resuming from the hub's position")]
+    private static partial void LogCursorBeyondHub(ILogger logger, NotificationId cursor, NotificationId lastId);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Could not save the cursor {Cursor}")]
     private static partial void LogCursorSaveFailed(ILogger logger, Exception exception, NotificationId cursor);

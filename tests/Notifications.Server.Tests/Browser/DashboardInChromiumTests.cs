@@ -110,4 +110,25 @@ public sealed class DashboardInChromiumTests(ChromiumFixture chromium) : IClassF
 
         Assert.Empty(screen.Errors);
     }
+
+    [Fact]
+    public async Task ADashboardWhoseSavedCursorIsBeyondEveryIdTheHubIssuedStillShowsWhatFollows()
+    {
+        _app = new HubApplication().UseRealSockets();
+        using var admin = App.CreateClient(App.AdminToken());
+        await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0042").With("title", "Before the forged cursor"));
+        var token = App.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"]);
+        await using var screen = await chromium.OpenAsync(new Uri(App.BaseAddress, "/#token=" + token));
+        await screen.WaitForBadgeAsync("connected");
+
+        // A cursor from another data set, or forged, as a page on a shared tablet could be left with.
+        await screen.Page.EvaluateAsync("() => localStorage.setItem('notifications.cursor.screen-42', '99999999999999-0')");
+        await screen.Page.ReloadAsync();
+        await screen.WaitForBadgeAsync("connected");
+        await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0042").With("title", "After the forged cursor"));
+
+        await Expect(screen.Page.Locator(".notifications li").Filter(new() { HasText = "After the forged cursor" })).ToHaveCountAsync(1);
+        Assert.NotEqual("99999999999999-0", await screen.Page.EvaluateAsync<string>("() => localStorage.getItem('notifications.cursor.screen-42')"));
+        Assert.Empty(screen.Errors);
+    }
 }

@@ -99,9 +99,12 @@ internal sealed class Dashboard : IAsyncDisposable
             Resumes++;
             LastRecovered = result.Recovered;
             LastResumedAt = DateTimeOffset.UtcNow;
-            if (_cursor is null && NotificationId.TryParse(result.LastId, out var last))
+            // As the clients do: start from the hub's position (the very start when it has issued
+            // nothing yet), and never keep a cursor beyond every id the hub has issued.
+            var position = NotificationId.TryParse(result.LastId, out var last) ? last : NotificationId.Zero;
+            if (_cursor is null || position < _cursor)
             {
-                _cursor = last;
+                _cursor = position;
             }
         }
 

@@ -194,6 +194,60 @@ public sealed class NotificationClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACursorBeyondEveryIdTheHubIssuedIsNotTrustedAndWhatFollowsIsDelivered()
+    {
+        var before = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+
+        // A cursor from another data set, or forged: far beyond anything this hub has issued.
+        await using var client = Client(cursor: new InMemoryCursorStore("99999999999999-0"));
+        var delivered = new ConcurrentQueue<string>();
+        var reload = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.NotificationReceived += n =>
+        {
+            delivered.Enqueue(n.Id);
+            return Task.CompletedTask;
+        };
+        client.ReloadRequired += () =>
+        {
+            reload.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await client.StartAsync().AsTask().WithTimeout();
+        await reload.Task.WithTimeout();
+        Assert.Equal(before, client.Cursor);
+
+        var after = await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042"));
+        await Eventually.TrueAsync(() => delivered.Contains(after), "the notification after the reset arrived");
+        Assert.Equal(after, client.Cursor);
+    }
+
+    [Fact]
+    public async Task AClientFirstStartedOnAHubThatHadIssuedNothingGetsEverythingPublishedWhileItWasStopped()
+    {
+        var cursor = new InMemoryCursorStore();
+        await using (var first = Client(cursor: cursor))
+        {
+            await first.StartAsync().AsTask().WithTimeout();
+        }
+
+        var whileStopped = new[]
+        {
+            await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042")),
+            await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042")),
+        };
+        var delivered = new ConcurrentQueue<string>();
+        await using var second = Client(cursor: cursor);
+        second.NotificationReceived += n =>
+        {
+            delivered.Enqueue(n.Id);
+            return Task.CompletedTask;
+        };
+        await second.StartAsync().AsTask().WithTimeout();
+        await Eventually.TrueAsync(() => delivered.Count >= 2, "the second run got what was published while it was stopped");
+        Assert.Equal(whileStopped, delivered);
+    }
+
+    [Fact]
     public async Task AServiceThatRestartsResumesFromItsFileCursor()
     {
         var cursorFile = Path.Combine(_directory, "cursor");

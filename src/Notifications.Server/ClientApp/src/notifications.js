@@ -16,6 +16,9 @@ const defaults = Object.freeze({
   logLevel: LogLevel.Warning,
 });
 
+// Below every id: the cursor of a client that has seen nothing, on a hub that has issued nothing.
+const ZERO_ID = "0-0";
+
 /** Orders notification ids (`{milliseconds}-{sequence}`); negative when a comes first. */
 export function compareIds(a, b) {
   const [aMs, aSeq] = a.split("-").map(Number);
@@ -178,15 +181,23 @@ export class NotificationStream extends EventTarget {
 
   async #resume() {
     const result = await this.#connection.invoke("Resume", this.#cursor);
+    if (this.#cursor !== null && compareIds(result.lastId ?? ZERO_ID, this.#cursor) < 0) {
+      // The saved cursor is beyond every id this hub has issued: it comes from another data set (a
+      // store that lost its data, a restored backup) or was forged. Trusting it would drop every
+      // notification below it, so carry on from the hub's position, as a page without a cursor does.
+      this.#startCursor = null;
+      this.#saveCursor(result.lastId ?? ZERO_ID);
+    }
     let missed = 0;
     for (const notification of result.notifications) {
       if (this.#deliver(notification, true)) {
         missed += 1;
       }
     }
-    if (this.#cursor === null && result.lastId !== null) {
-      // First connection of this device: start from the hub's current position.
-      this.#saveCursor(result.lastId);
+    if (this.#cursor === null) {
+      // First connection of this device: start from the hub's current position (the very start when
+      // it has issued nothing yet), so that the next resume covers everything from here on.
+      this.#saveCursor(result.lastId ?? ZERO_ID);
     }
     const held = this.#held;
     this.#held = null;
