@@ -2,14 +2,22 @@
 # The docker-compose topology without Docker: redis-server, N hub nodes and nginx, all on 127.0.0.1,
 # each on a free port and stopped by the PID this script recorded. Tests and benchmarks use it.
 #
-#   scripts/cluster.sh up [--nodes N] [--dir DIR] [--dll PATH]   start everything; prints DIR/cluster.env
-#   scripts/cluster.sh down [--dir DIR]                          stop what up started
+#   scripts/cluster.sh up [--nodes N] [--ha] [--dir DIR] [--dll PATH]   start everything; prints DIR/cluster.env
+#   scripts/cluster.sh down [--dir DIR]                                 stop what up started
 #   scripts/cluster.sh kill-node I | stop-node I | start-node I [--dir DIR]
-#   scripts/cluster.sh stop-redis | start-redis [--dir DIR]
+#   scripts/cluster.sh kill-redis [I] | stop-redis [I] | start-redis [I] | freeze-redis I | thaw-redis I [--dir DIR]
+#   scripts/cluster.sh redis-primary [--dir DIR]                        prints which Redis (1 or 2) is the primary
+#   scripts/cluster.sh restart-nginx [--dir DIR]
+#
+# Redis always requires a password: REDIS_PASSWORD, or a random one recorded in DIR/cluster.env.
+# --ha: a primary (Redis 1), a replica (Redis 2) and three Sentinels, as in docker-compose.yml; the nodes
+# connect through the Sentinels and wait for one replica to confirm each publish (Redis:MinReplicaAcks=1).
+# kill-redis is SIGKILL, stop-redis SIGTERM, freeze-redis SIGSTOP and thaw-redis SIGCONT.
 #
 # Settings for every node come from the environment (Auth__SigningKey, Hub__KeepAliveSeconds, …);
 # NODE_<I>_ARGS adds command-line settings to node I only (e.g. NODE_1_ARGS=--Hub:MaxSendDelaySeconds=2).
-# NGINX_READ_TIMEOUT overrides nginx's proxy_read_timeout (seconds).
+# NGINX_READ_TIMEOUT overrides nginx's proxy_read_timeout (seconds). SENTINEL_DOWN_AFTER_MS (default
+# 1000) is how long the primary must be silent before the Sentinels fail over.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,6 +25,7 @@ command="${1:-}"
 shift || true
 dir="$root/.cluster"
 nodes=3
+ha=0
 dll=""
 node_index=""
 while [ $# -gt 0 ]; do
@@ -24,6 +33,7 @@ while [ $# -gt 0 ]; do
     --nodes) nodes="$2"; shift 2 ;;
     --dir) dir="$2"; shift 2 ;;
     --dll) dll="$2"; shift 2 ;;
+    --ha) ha=1; shift ;;
     [0-9]*) node_index="$1"; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -50,17 +60,106 @@ record() { # KEY VALUE
   fi
 }
 
-start_redis() {
-  # Append-only file fsynced every second: a crash of Redis alone loses nothing it acknowledged;
-  # a crash of the machine can lose about the last second or two.
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec \
-    --save '' --daemonize no --logfile "$dir/redis.log" < /dev/null >> "$dir/redis.out" 2>&1 &
-  record REDIS_PID $!
-  local deadline=$((SECONDS + 20))
-  until redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; do
-    if [ $SECONDS -ge $deadline ]; then echo "redis did not start" >&2; exit 1; fi
+redis_cli() { # port args…
+  REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -h 127.0.0.1 -p "$1" "${@:2}"
+}
+
+write_redis_config() { # index
+  local i="$1" port_var="REDIS_$1_PORT"
+  # A file rather than arguments: the password stays out of the process list, and Sentinel can
+  # rewrite the file when it turns a primary into a replica or back.
+  {
+    echo "port ${!port_var}"
+    echo "bind 127.0.0.1"
+    echo "dir $dir"
+    echo "logfile $dir/redis-$i.log"
+    # Append-only file fsynced every second: a crash of Redis alone loses nothing it acknowledged;
+    # a crash of the machine can lose about the last second, unless a replica confirmed it first.
+    echo "appendonly yes"
+    echo "appendfsync everysec"
+    echo "appenddirname appendonly-$i"
+    echo "dbfilename dump-$i.rdb"
+    echo "save \"\""
+    echo "requirepass $REDIS_PASSWORD"
+    echo "masterauth $REDIS_PASSWORD"
+    if [ "$ha" = 1 ]; then
+      # A primary without a replica refuses writes: a failed primary that restarts before the
+      # Sentinels make it a replica cannot take publishes that the new primary will never have.
+      echo "min-replicas-to-write 1"
+      echo "min-replicas-max-lag 10"
+      # One replica: nothing to wait for before streaming it a full copy.
+      echo "repl-diskless-sync-delay 0"
+    fi
+    if [ "$i" != 1 ]; then echo "replicaof 127.0.0.1 $REDIS_1_PORT"; fi
+  } > "$dir/redis-$i.conf"
+  chmod 600 "$dir/redis-$i.conf"
+}
+
+write_sentinel_config() { # index
+  local port_var="SENTINEL_$1_PORT"
+  {
+    echo "port ${!port_var}"
+    echo "bind 127.0.0.1"
+    echo "dir $dir"
+    echo "logfile $dir/sentinel-$1.log"
+    echo "requirepass $REDIS_PASSWORD"
+    echo "sentinel sentinel-pass $REDIS_PASSWORD"
+    echo "sentinel monitor hub 127.0.0.1 $REDIS_1_PORT 2"
+    echo "sentinel auth-pass hub $REDIS_PASSWORD"
+    echo "sentinel down-after-milliseconds hub ${SENTINEL_DOWN_AFTER_MS:-1000}"
+    echo "sentinel failover-timeout hub 10000"
+    echo "sentinel parallel-syncs hub 1"
+  } > "$dir/sentinel-$1.conf"
+  chmod 600 "$dir/sentinel-$1.conf"
+}
+
+wait_for_redis() { # port seconds
+  local deadline=$((SECONDS + $2))
+  until redis_cli "$1" ping 2>/dev/null | grep -q PONG; do
+    if [ $SECONDS -ge $deadline ]; then echo "redis on port $1 did not start" >&2; return 1; fi
     sleep 0.1
   done
+}
+
+start_redis() { # index
+  local i="${1:-1}" port_var="REDIS_${1:-1}_PORT"
+  redis-server "$dir/redis-$i.conf" --daemonize no < /dev/null >> "$dir/redis-$i.out" 2>&1 &
+  record "REDIS_${i}_PID" $!
+  wait_for_redis "${!port_var}" 20
+}
+
+start_sentinel() { # index
+  redis-server "$dir/sentinel-$1.conf" --sentinel --daemonize no < /dev/null >> "$dir/sentinel-$1.out" 2>&1 &
+  record "SENTINEL_$1_PID" $!
+}
+
+sentinel_field() { # sentinel-index field
+  local port_var="SENTINEL_$1_PORT"
+  redis_cli "${!port_var}" sentinel master hub 2>/dev/null | awk -v f="$2" 'found { print; exit } $0 == f { found = 1 }'
+}
+
+wait_for_sentinels() { # seconds: every Sentinel knows the replica and the other two, so a failover can be voted
+  local deadline=$((SECONDS + $1))
+  for j in 1 2 3; do
+    until [ "$(sentinel_field "$j" num-other-sentinels)" = 2 ] && [ "$(sentinel_field "$j" num-slaves)" = 1 ]; do
+      if [ $SECONDS -ge $deadline ]; then echo "sentinel $j did not see the replica and the other sentinels" >&2; return 1; fi
+      sleep 0.2
+    done
+  done
+}
+
+wait_for_replica() { # seconds
+  local deadline=$((SECONDS + $1))
+  until redis_cli "$REDIS_2_PORT" info replication 2>/dev/null | grep -q '^master_link_status:up'; do
+    if [ $SECONDS -ge $deadline ]; then echo "the replica did not catch up with the primary" >&2; return 1; fi
+    sleep 0.1
+  done
+}
+
+start_nginx() { # [wait]
+  nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/nginx-error.log" -g 'daemon off;' < /dev/null >> "$dir/nginx.out" 2>&1 &
+  record NGINX_PID $!
+  if [ "${1:-wait}" = wait ]; then wait_for "http://127.0.0.1:$NGINX_PORT/health/live" 20; fi
 }
 
 start_node() { # index
@@ -72,7 +171,8 @@ start_node() { # index
   ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
   ASPNETCORE_WEBROOT="${ASPNETCORE_WEBROOT:-$root/src/Notifications.Server/wwwroot}" \
   Auth__SigningKey="$SIGNING_KEY" \
-  Redis__ConnectionString="127.0.0.1:$REDIS_PORT" \
+  Redis__ConnectionString="$REDIS_CONNECTION" \
+  Redis__MinReplicaAcks="${Redis__MinReplicaAcks:-$MIN_REPLICA_ACKS}" \
   Hub__NodeName="node-$i" \
     dotnet "$DLL" ${!args_var:-} < /dev/null > "$dir/node-$i.log" 2>&1 &
   record "NODE_${i}_PID" $!
@@ -111,10 +211,40 @@ case "$command" in
     trap 'echo "cluster start failed; stopping what started" >&2; "$0" down --dir "$dir" || true' ERR
     record DLL "$DLL"
     record SIGNING_KEY "$SIGNING_KEY"
+    REDIS_PASSWORD="${REDIS_PASSWORD:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+    record REDIS_PASSWORD "$REDIS_PASSWORD"
+    REDIS_1_PORT="$REDIS_PORT"
     record REDIS_PORT "$REDIS_PORT"
+    record REDIS_1_PORT "$REDIS_1_PORT"
     record NGINX_PORT "$NGINX_PORT"
     record NODE_COUNT "$nodes"
-    start_redis
+    record HA "$ha"
+    write_redis_config 1
+    start_redis 1
+    if [ "$ha" = 1 ]; then
+      REDIS_2_PORT="$(free_port)"
+      record REDIS_2_PORT "$REDIS_2_PORT"
+      record REDIS_COUNT 2
+      write_redis_config 2
+      start_redis 2
+      wait_for_replica 30
+      for j in 1 2 3; do
+        port="$(free_port)"
+        record "SENTINEL_${j}_PORT" "$port"
+        eval "SENTINEL_${j}_PORT=$port"
+        write_sentinel_config "$j"
+        start_sentinel "$j"
+      done
+      wait_for_sentinels 30
+      REDIS_CONNECTION="127.0.0.1:$SENTINEL_1_PORT,127.0.0.1:$SENTINEL_2_PORT,127.0.0.1:$SENTINEL_3_PORT,serviceName=hub,password=$REDIS_PASSWORD"
+      MIN_REPLICA_ACKS=1
+    else
+      record REDIS_COUNT 1
+      REDIS_CONNECTION="127.0.0.1:$REDIS_PORT,password=$REDIS_PASSWORD"
+      MIN_REPLICA_ACKS=0
+    fi
+    record REDIS_CONNECTION "$REDIS_CONNECTION"
+    record MIN_REPLICA_ACKS "$MIN_REPLICA_ACKS"
     for i in $(seq 1 "$nodes"); do start_node "$i"; done
     load
     upstream=""
@@ -136,8 +266,7 @@ case "$command" in
       { print }
     ' "$root/nginx/nginx.conf" > "$dir/nginx.conf"
     nginx -t -q -p "$dir" -c "$dir/nginx.conf" -e "$dir/nginx-error.log"
-    nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/nginx-error.log" -g 'daemon off;' < /dev/null >> "$dir/nginx.out" 2>&1 &
-    record NGINX_PID $!
+    start_nginx nowait
     for i in $(seq 1 "$nodes"); do
       port_var="NODE_${i}_PORT"
       wait_for "http://127.0.0.1:${!port_var}/health/ready" 60
@@ -149,8 +278,15 @@ case "$command" in
   down)
     load
     # Everything is asked to stop at once, then waited for (and killed if it lingers).
-    pids="${NGINX_PID:-} ${REDIS_PID:-}"
+    pids="${NGINX_PID:-}"
     for i in $(seq 1 "${NODE_COUNT:-0}"); do pid_var="NODE_${i}_PID"; pids+=" ${!pid_var:-}"; done
+    for i in 1 2 3; do pid_var="SENTINEL_${i}_PID"; pids+=" ${!pid_var:-}"; done
+    for i in $(seq 1 "${REDIS_COUNT:-1}"); do
+      pid_var="REDIS_${i}_PID"
+      # A frozen server would not see SIGTERM.
+      if [ -n "${!pid_var:-}" ]; then kill -CONT "${!pid_var}" 2>/dev/null || true; fi
+      pids+=" ${!pid_var:-}"
+    done
     for pid in $pids; do stop_pid "$pid" TERM & done
     wait
     rm -f "$state"
@@ -168,17 +304,38 @@ case "$command" in
     port_var="NODE_${node_index}_PORT"
     wait_for "http://127.0.0.1:${!port_var}/health/ready" 60
     ;;
-  stop-redis)
+  stop-redis|kill-redis)
     load
-    stop_pid "$REDIS_PID" TERM
-    record REDIS_PID ""
+    i="${node_index:-1}"
+    pid_var="REDIS_${i}_PID"
+    if [ "$command" = kill-redis ]; then stop_pid "${!pid_var}" KILL; else stop_pid "${!pid_var}" TERM; fi
+    record "REDIS_${i}_PID" ""
     ;;
   start-redis)
     load
-    start_redis
+    start_redis "${node_index:-1}"
+    ;;
+  freeze-redis|thaw-redis)
+    load
+    pid_var="REDIS_${node_index:-1}_PID"
+    if [ "$command" = freeze-redis ]; then kill -STOP "${!pid_var}"; else kill -CONT "${!pid_var}"; fi
+    ;;
+  redis-primary)
+    load
+    if [ "${HA:-0}" != 1 ]; then echo 1; exit 0; fi
+    port="$(redis_cli "$SENTINEL_1_PORT" sentinel get-master-addr-by-name hub | sed -n 2p)"
+    for i in 1 2; do port_var="REDIS_${i}_PORT"; if [ "${!port_var}" = "$port" ]; then echo "$i"; exit 0; fi; done
+    echo "no primary known to sentinel 1 (port $port)" >&2
+    exit 1
+    ;;
+  restart-nginx)
+    load
+    stop_pid "${NGINX_PID:-}" TERM
+    record NGINX_PID ""
+    start_nginx
     ;;
   *)
-    sed -n '2,13p' "$0" >&2
+    sed -n '2,22p' "$0" >&2
     exit 2
     ;;
 esac

@@ -23,7 +23,8 @@ internal sealed class ClusterScript : IAsyncDisposable
 
     public int Nodes => int.Parse(_state["NODE_COUNT"], System.Globalization.CultureInfo.InvariantCulture);
 
-    public string Redis => $"127.0.0.1:{_state["REDIS_PORT"]}";
+    /// <summary>The connection string the nodes use (with the cluster's Redis password).</summary>
+    public string Redis => _state.GetValueOrDefault("REDIS_CONNECTION") ?? $"127.0.0.1:{_state["REDIS_PORT"]}";
 
     public Uri Nginx => new($"http://127.0.0.1:{_state["NGINX_PORT"]}/");
 
@@ -63,6 +64,11 @@ internal sealed class ClusterScript : IAsyncDisposable
     public async Task<string> RedisCommandStatsAsync()
     {
         var start = new ProcessStartInfo("redis-cli", ["-p", _state["REDIS_PORT"], "info", "commandstats"]) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (_state.GetValueOrDefault("REDIS_PASSWORD") is { Length: > 0 } password)
+        {
+            start.Environment["REDISCLI_AUTH"] = password;
+        }
+
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
