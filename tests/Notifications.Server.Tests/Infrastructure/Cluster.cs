@@ -26,13 +26,26 @@ internal sealed class Cluster : IAsyncDisposable
 
     public Uri Nginx => new($"http://127.0.0.1:{_state["NGINX_PORT"]}/");
 
-    public int RedisPort => int.Parse(_state["REDIS_PORT"], System.Globalization.CultureInfo.InvariantCulture);
+    public int RedisPort => RedisPortOf(1);
+
+    /// <summary>Redis 1 starts as the primary; with <c>ha</c>, Redis 2 starts as its replica.</summary>
+    public int RedisPortOf(int index) => int.Parse(_state[$"REDIS_{index}_PORT"], System.Globalization.CultureInfo.InvariantCulture);
+
+    public int SentinelPort(int index) => int.Parse(_state[$"SENTINEL_{index}_PORT"], System.Globalization.CultureInfo.InvariantCulture);
+
+    public string RedisPassword => _state["REDIS_PASSWORD"];
+
+    /// <summary>The connection string the nodes use.</summary>
+    public string RedisConnection => _state["REDIS_CONNECTION"];
+
+    /// <summary>The process of node <paramref name="index"/>, to prove it was never restarted.</summary>
+    public string NodePid(int index) => _state[$"NODE_{index}_PID"];
 
     public string Directory => _dir;
 
     public Uri Node(int index) => new($"http://127.0.0.1:{_state[$"NODE_{index}_PORT"]}/");
 
-    public static async Task<Cluster> StartAsync(int nodes = 3, IDictionary<string, string>? environment = null)
+    public static async Task<Cluster> StartAsync(int nodes = 3, IDictionary<string, string>? environment = null, bool ha = false)
     {
         var dir = Path.Combine(Path.GetTempPath(), "hub-cluster-" + Guid.NewGuid().ToString("N")[..10]);
         var env = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -52,7 +65,8 @@ internal sealed class Cluster : IAsyncDisposable
         var cluster = new Cluster(dir, env);
         try
         {
-            await cluster.RunScriptAsync("up", "--nodes", nodes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dll", ServerProcess.DllPath);
+            string[] up = ["up", "--nodes", nodes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dll", ServerProcess.DllPath];
+            await cluster.RunScriptAsync(ha ? [.. up, "--ha"] : up);
             cluster.Load();
             return cluster;
         }
@@ -74,19 +88,70 @@ internal sealed class Cluster : IAsyncDisposable
     /// <summary>SIGTERM: the node shuts down cleanly, closing its connections.</summary>
     public Task StopNodeAsync(int index) => RunScriptAsync("stop-node", index.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    public async Task StartNodeAsync(int index)
+    /// <summary>Starts node <paramref name="index"/> again, with <paramref name="arguments"/> as extra command-line settings.</summary>
+    public async Task StartNodeAsync(int index, string? arguments = null)
     {
+        var key = $"NODE_{index}_ARGS";
+        if (arguments is null)
+        {
+            _environment.Remove(key);
+        }
+        else
+        {
+            _environment[key] = arguments;
+        }
+
         await RunScriptAsync("start-node", index.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Load();
     }
 
-    public Task StopRedisAsync() => RunScriptAsync("stop-redis");
+    /// <summary>SIGTERM: Redis <paramref name="index"/> shuts down cleanly.</summary>
+    public Task StopRedisAsync(int index = 1) => RunScriptAsync("stop-redis", Index(index));
 
-    public async Task StartRedisAsync()
+    /// <summary>SIGKILL: Redis <paramref name="index"/> dies at once; what it acknowledged is in its append-only file.</summary>
+    public Task KillRedisAsync(int index = 1) => RunScriptAsync("kill-redis", Index(index));
+
+    public async Task StartRedisAsync(int index = 1)
     {
-        await RunScriptAsync("start-redis");
+        await RunScriptAsync("start-redis", Index(index));
         Load();
     }
+
+    /// <summary>SIGSTOP: Redis <paramref name="index"/> stops answering, its sockets open.</summary>
+    public Task FreezeRedisAsync(int index) => RunScriptAsync("freeze-redis", Index(index));
+
+    public Task ThawRedisAsync(int index) => RunScriptAsync("thaw-redis", Index(index));
+
+    /// <summary>Which Redis the Sentinels name as the primary (1 without <c>ha</c>).</summary>
+    public async Task<int> RedisPrimaryAsync() =>
+        int.Parse((await RunScriptAsync("redis-primary")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    public async Task RestartNginxAsync()
+    {
+        await RunScriptAsync("restart-nginx");
+        Load();
+    }
+
+    /// <summary>Runs redis-cli against a port of this cluster (a Redis or a Sentinel) with its password; returns what it printed.</summary>
+    public async Task<string> RedisCliAsync(int port, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["REDISCLI_AUTH"] = RedisPassword;
+        start.ArgumentList.Add("-p");
+        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, process.ExitCode);
+        return await output;
+    }
+
+    private static string Index(int index) => index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public string Token(string sub, string[]? stores = null, string[]? regions = null, string[]? roles = null) =>
         new TokenIssuer(Options.Create(new AuthOptions { SigningKey = _environment["Auth__SigningKey"] }), TimeProvider.System)
@@ -143,7 +208,7 @@ internal sealed class Cluster : IAsyncDisposable
             .Where(parts => parts.Length == 2)
             .ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
 
-    private async Task RunScriptAsync(params string[] arguments)
+    private async Task<string> RunScriptAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("bash")
         {
@@ -171,6 +236,8 @@ internal sealed class Cluster : IAsyncDisposable
         {
             throw new InvalidOperationException($"cluster.sh {string.Join(' ', arguments)} failed ({process.ExitCode}): {await output} {await error}");
         }
+
+        return await output;
     }
 
     internal static string RepositoryRoot

@@ -54,6 +54,33 @@ internal static class Publishing
         return JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
     }
 
+    /// <summary>
+    /// Publishes as a careful back-office system does: with an idempotency key, retried after each
+    /// 503 until accepted. Returns the id and how long the hub refused it.
+    /// </summary>
+    public static async Task<(string Id, TimeSpan Refused)> PublishUntilAcceptedAsync(HttpClient client, JsonObject body, string idempotencyKey, TimeSpan? giveUpAfter = null)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var refused = TimeSpan.Zero;
+        while (true)
+        {
+            using var response = await PostAsync(client, body, idempotencyKey);
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                return (JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!, refused);
+            }
+
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"expected 202 or 503, got {(int)response.StatusCode}: {text}");
+            Assert.NotNull(response.Headers.RetryAfter);
+            refused = started.Elapsed;
+            Assert.True(started.Elapsed < (giveUpAfter ?? TimeSpan.FromSeconds(60)), $"still refused after {started.Elapsed.TotalSeconds:F0} s: {text}");
+
+            // A short back-off rather than the full Retry-After, to measure when publishing works again.
+            await Task.Delay(100);
+        }
+    }
+
     public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>())!;
 }
