@@ -14,6 +14,8 @@ public sealed class ServerProcessTests
     [Theory]
     [InlineData("", "Auth:SigningKey is not set")]
     [InlineData("short", "Auth:SigningKey is too short")]
+    [InlineData("                                ", "Auth:SigningKey is too predictable")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "Auth:SigningKey is too predictable")]
     public async Task OutsideDevelopmentTheServerRefusesToStartWithoutAGoodSigningKeyAndSaysWhy(string key, string reason)
     {
         var (exitCode, _, error) = await ServerProcess.RunAsync([], new Dictionary<string, string>
@@ -64,6 +66,20 @@ public sealed class ServerProcessTests
         Assert.Equal(["fr-0042", "fr-0043"], jwt.Claims.Where(c => c.Type == "store").Select(c => c.Value));
         Assert.Equal(["idf"], jwt.Claims.Where(c => c.Type == "region").Select(c => c.Value));
         Assert.Equal(["dashboard"], jwt.Claims.Where(c => c.Type == "role").Select(c => c.Value));
+    }
+
+    [Theory]
+    [InlineData("-01:00:00")]
+    [InlineData("00:00:00")]
+    public async Task TokenCommandRefusesALifetimeThatIsNotPositive(string lifetime)
+    {
+        var (exitCode, output, error) = await ServerProcess.RunAsync(
+            ["token", "--sub", "u-1", "--role", "dashboard", "--lifetime", lifetime],
+            new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Auth__SigningKey"] = SigningKey });
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output.Trim());
+        Assert.Contains("--lifetime must be positive", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -19,4 +19,6 @@ internal sealed class AuthOptions
     public TimeSpan MintedTokenLifetime { get; set; } = TimeSpan.FromHours(12);
 
     internal const int MinimumKeyBytes = 32;
+
+    internal const int MinimumKeyEntropyBits = 128;
 }

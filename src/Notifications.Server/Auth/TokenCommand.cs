@@ -30,6 +30,11 @@ internal static class TokenCommand
                 Roles = parsed.GetValue(roles) ?? [],
             };
             var errors = request.Validate();
+            if (parsed.GetValue(lifetime) is { } requested && requested <= TimeSpan.Zero)
+            {
+                errors["lifetime"] = [$"--lifetime must be positive (got {requested}): a token that is already expired would be refused everywhere."];
+            }
+
             if (errors.Count > 0)
             {
                 foreach (var message in errors.Values.SelectMany(m => m))
