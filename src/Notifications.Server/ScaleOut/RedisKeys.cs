@@ -30,7 +30,11 @@ internal sealed class RedisKeys(string prefix)
 
     public RedisKey Idempotency(string scopedKey) => Prefix + "idem:" + scopedKey;
 
-    public RedisKey KnownStores => Prefix + "stores";
+    /// <summary>Store → when a dashboard of it last connected (ms). Version 2: the first kept JSON, regions included, under "stores".</summary>
+    public RedisKey KnownStores => Prefix + "stores:v2";
+
+    /// <summary>"store region" → when a dashboard last stated that the store is in that region (ms).</summary>
+    public RedisKey StoreRegions => Prefix + "store-regions";
 
     public RedisKey PresenceNodes => Prefix + "presence:nodes";
 

@@ -2,11 +2,12 @@ using Microsoft.Extensions.Options;
 
 namespace Notifications.Server.Storage;
 
-/// <summary>Known stores of a single node, with their regions and when a dashboard last connected.</summary>
+/// <summary>Known stores of a single node: when a dashboard of each last connected, and of each stated store-region pair.</summary>
 internal sealed class InMemoryStoreDirectory(IOptions<RetentionOptions> retention, TimeProvider time) : IStoreDirectory
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, KnownStore> _stores = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _stores = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Store, string Region), DateTimeOffset> _regions = [];
 
     public Task RecordConnectionAsync(IReadOnlyList<string> stores, IReadOnlyList<string> regions, CancellationToken cancellationToken)
     {
@@ -17,9 +18,12 @@ internal sealed class InMemoryStoreDirectory(IOptions<RetentionOptions> retentio
         {
             foreach (var store in stores)
             {
-                // A token does not say which of its stores is in which of its regions: keep every region seen.
-                var known = _stores.TryGetValue(store, out var seen) ? seen.Regions.Union(regions, StringComparer.Ordinal) : regions;
-                _stores[store] = new KnownStore([.. known], now);
+                _stores[store] = now;
+            }
+
+            foreach (var pair in StoreRegions.Stated(stores, regions))
+            {
+                _regions[pair] = now;
             }
         }
 
@@ -31,19 +35,20 @@ internal sealed class InMemoryStoreDirectory(IOptions<RetentionOptions> retentio
         var forgottenBefore = time.GetUtcNow() - retention.Value.KnownStoreLifetime;
         lock (_gate)
         {
-            foreach (var forgotten in _stores.Where(s => s.Value.LastSeen < forgottenBefore).Select(s => s.Key).ToList())
+            foreach (var forgotten in _stores.Where(s => s.Value < forgottenBefore).Select(s => s.Key).ToList())
             {
                 _stores.Remove(forgotten);
             }
 
-            IReadOnlyCollection<string> known = _stores
-                .Where(s => regions is null || s.Value.Regions.Any(regions.Contains))
-                .Select(s => s.Key)
-                .Order(StringComparer.Ordinal)
-                .ToList();
+            foreach (var forgotten in _regions.Where(p => p.Value < forgottenBefore).Select(p => p.Key).ToList())
+            {
+                _regions.Remove(forgotten);
+            }
+
+            IReadOnlyCollection<string> known = regions is null
+                ? [.. _stores.Keys.Order(StringComparer.Ordinal)]
+                : [.. _regions.Keys.Where(p => regions.Contains(p.Region)).Select(p => p.Store).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
             return Task.FromResult(known);
         }
     }
-
-    private sealed record KnownStore(string[] Regions, DateTimeOffset LastSeen);
 }

@@ -1,0 +1,11 @@
+using Microsoft.Extensions.Options;
+using Notifications.Server.Storage;
+
+namespace Notifications.Server.Tests.Storage;
+
+/// <summary>The store directory contract against the single node's in-memory directory.</summary>
+public sealed class InMemoryStoreDirectoryTests : StoreDirectoryContract
+{
+    private protected override IStoreDirectory CreateDirectory(RetentionOptions retention) =>
+        new InMemoryStoreDirectory(Options.Create(retention), Time);
+}
