@@ -33,6 +33,7 @@ internal static class HubEndpointExtensions
         builder.Services.AddSignalR(signalR =>
             {
                 signalR.EnableDetailedErrors = false;
+                signalR.AddFilter<HubInvocationGuard>();
                 signalR.AddFilter<StoreUnavailableHubFilter>();
             })
             .AddJsonProtocol()
@@ -40,6 +41,9 @@ internal static class HubEndpointExtensions
                 .WithResolver(CompositeResolver.Create([JsonElementFormatter.Instance], [ContractlessStandardResolver.Instance]))
                 .WithSecurity(MessagePackSecurity.UntrustedData));
 
+        // SignalR logs every exception a hub method throws at Error, with its stack trace, client
+        // mistakes included; HubInvocationGuard logs them instead, one Information line each.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical);
         builder.Services.AddSingleton<IPresenceStore, LocalPresenceStore>();
         builder.Services.AddSingleton<HubMetrics>();
         builder.Services.AddSingleton<AcknowledgementRecorder>();

@@ -113,7 +113,7 @@ internal sealed partial class NotificationHub(
         var outcome = await acknowledgements.AcknowledgeAsync(GetCaller(), id, Context.ConnectionAborted);
         if (outcome is not (AcknowledgeOutcome.Recorded or AcknowledgeOutcome.AlreadyRecorded))
         {
-            LogAcknowledgeRefused(logger, Context.ConnectionId, outcome);
+            // HubInvocationGuard logs the refusal.
             throw new HubException(AcknowledgementRecorder.Describe(outcome, Shorten(id)));
         }
     }
@@ -132,7 +132,4 @@ internal sealed partial class NotificationHub(
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Resumed {ConnectionId} after {AfterId}: {Count} notifications, recovered {Recovered}")]
     private static partial void LogResumed(ILogger logger, string connectionId, string afterId, int count, bool recovered);
-
-    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Refused an acknowledgement on {ConnectionId}: {Outcome}")]
-    private static partial void LogAcknowledgeRefused(ILogger logger, string connectionId, AcknowledgeOutcome outcome);
 }

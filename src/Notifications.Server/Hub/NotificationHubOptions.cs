@@ -51,6 +51,14 @@ internal sealed class NotificationHubOptions : IValidatableObject
     [Range(1, 10_000)]
     public int MaxConnectionsPerUser { get; set; } = 20;
 
+    /// <summary>Hub method calls a connection may make per second on average; one that spends its budget is closed.</summary>
+    [Range(1, 100_000)]
+    public int InvocationsPerSecond { get; set; } = 20;
+
+    /// <summary>How many calls a connection may make at once before the per-second rate applies (an "acknowledge all" of a full screen).</summary>
+    [Range(1, 100_000)]
+    public int InvocationBurst { get; set; } = 200;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (ClientTimeoutSeconds <= KeepAliveSeconds)
