@@ -110,7 +110,24 @@ public sealed class PublishValidationTests : HubTest
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.True((await malformed.ReadJsonAsync()).GetProperty("errors").TryGetProperty("id", out _));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
         Assert.Contains("Unknown notification id", (await unknown.ReadJsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APublishWithoutABodyIsRefusedWithProblemDetailsNamingTheBodyAndNoFrameworkText()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/notifications") { Content = new ByteArrayContent([]) };
+        request.Content.Headers.ContentType = new("application/json");
+        using var response = await Admin.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("Implicit body", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("parameter", text, StringComparison.Ordinal);
+        Assert.True(System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("errors").TryGetProperty("body", out _), text);
+        await AssertNothingWasStoredAsync();
     }
 
     [Fact]

@@ -17,6 +17,7 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
             return false;
         }
 
+        // The framework's own messages ("Implicit body inferred for parameter…") say nothing a caller can act on.
         ProblemDetails problem = badRequest switch
         {
             { InnerException: JsonException json } => new HttpValidationProblemDetails(
@@ -25,11 +26,23 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
                 Status = StatusCodes.Status400BadRequest,
                 Title = "The request body is not valid.",
             },
+            { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemDetails
+            {
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Title = "Request body too large",
+                Detail = $"The request body is larger than the hub accepts ({PublishLimits.MaxRequestBytes / 1024} KiB).",
+            },
+            _ when HasNoBody(httpContext.Request) => new HttpValidationProblemDetails(
+                new Dictionary<string, string[]> { ["body"] = ["The request needs a JSON body (Content-Type: application/json)."] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request body is not valid.",
+            },
             _ => new ProblemDetails
             {
                 Status = badRequest.StatusCode,
                 Title = "Bad request",
-                Detail = badRequest.Message,
+                Detail = "The request could not be read: check its body and its Content-Type (application/json).",
             },
         };
 
@@ -42,6 +55,9 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
             Exception = exception,
         });
     }
+
+    private static bool HasNoBody(HttpRequest request) =>
+        request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any(v => v?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true));
 
     // "$.target.stores[1]" → "target.stores"; an unknown property is reported at its parent's path.
     private static string FieldOf(JsonException json)

@@ -74,7 +74,7 @@ internal static class NotificationsApi
         return TypedResults.Accepted($"/api/notifications/{result.Notification.Id}", new PublishResult(result.Notification.Id));
     }
 
-    internal static async Task<Results<Ok<NotificationStatus>, NotFound<ProblemDetails>, ValidationProblem>> GetStatus(
+    internal static async Task<Results<Ok<NotificationStatus>, ProblemHttpResult, ValidationProblem>> GetStatus(
         string id,
         INotificationStore store,
         IStoreDirectory directory,
@@ -147,7 +147,7 @@ internal static class NotificationsApi
         return TypedResults.Ok(new HistoryPage(read.Items, read.Items.Count > 0 ? read.Items[^1].Id : after));
     }
 
-    internal static async Task<Results<NoContent, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> Acknowledge(
+    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Acknowledge(
         string id,
         HttpContext http,
         AcknowledgementRecorder recorder,
@@ -172,11 +172,10 @@ internal static class NotificationsApi
             ["id"] = [AcknowledgementRecorder.Describe(AcknowledgeOutcome.MalformedId, id.Length > 64 ? id[..64] + "…" : id)],
         });
 
-    private static NotFound<ProblemDetails> NotFound(string id) =>
-        TypedResults.NotFound(new ProblemDetails
-        {
-            Status = StatusCodes.Status404NotFound,
-            Title = "Notification not found",
-            Detail = AcknowledgementRecorder.Describe(AcknowledgeOutcome.UnknownId, id),
-        });
+    // A problem result, not NotFound<ProblemDetails>: that one is written as application/json.
+    private static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status404NotFound,
+            title: "Notification not found",
+            detail: AcknowledgementRecorder.Describe(AcknowledgeOutcome.UnknownId, id));
 }
