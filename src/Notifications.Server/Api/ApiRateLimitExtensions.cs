@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
@@ -10,7 +11,10 @@ internal static partial class ApiRateLimitExtensions
 {
     public const string PolicyName = "api";
 
-    /// <summary>A token bucket per caller (its sub, or its address when anonymous); 429 with Retry-After when empty.</summary>
+    /// <summary>
+    /// A token bucket per caller (its sub, or its address when anonymous), kept by <see cref="ICallerRateLimits"/>;
+    /// 429 with Retry-After when empty.
+    /// </summary>
     public static WebApplicationBuilder AddApiRateLimits(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ApiRateLimitOptions>()
@@ -18,6 +22,7 @@ internal static partial class ApiRateLimitExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.TryAddSingleton<ICallerRateLimits, LocalCallerRateLimits>();
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(PolicyName, http =>
@@ -26,14 +31,7 @@ internal static partial class ApiRateLimitExtensions
                 var caller = http.User.FindFirst(HubClaims.Subject)?.Value is { } sub
                     ? "sub:" + sub
                     : "ip:" + http.Connection.RemoteIpAddress;
-                return RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.Burst,
-                    TokensPerPeriod = options.PermitsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
+                return http.RequestServices.GetRequiredService<ICallerRateLimits>().For(caller, options);
             });
             limiter.OnRejected = OnRejectedAsync;
         });

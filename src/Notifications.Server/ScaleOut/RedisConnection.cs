@@ -48,6 +48,13 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The shared connection for libraries that take a multiplexer synchronously (the REST rate
+    /// limiter); it is opened at start (<see cref="RedisConnectionWarmUp"/>).
+    /// </summary>
+    public IConnectionMultiplexer GetOpenMultiplexer() =>
+        _shared.Opened ?? throw new StoreUnavailableException("Redis cannot be reached.");
+
     public async Task<IDatabase> GetDatabaseAsync() => (await OpenAsync(_shared)).GetDatabase();
 
     /// <summary>The node's pub/sub on the same connection.</summary>

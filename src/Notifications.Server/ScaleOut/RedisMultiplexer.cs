@@ -15,6 +15,10 @@ internal sealed class RedisMultiplexer(Func<ConfigurationOptions> configure, Act
     private readonly Lock _gate = new();
     private Task<ConnectionMultiplexer>? _sentinels;
     private Task<ConnectionMultiplexer>? _primary;
+    private volatile ConnectionMultiplexer? _opened;
+
+    /// <summary>The connection once open (it then reconnects by itself), for callers that cannot wait.</summary>
+    public ConnectionMultiplexer? Opened => _opened;
 
     public Task<ConnectionMultiplexer> GetAsync()
     {
@@ -51,6 +55,7 @@ internal sealed class RedisMultiplexer(Func<ConfigurationOptions> configure, Act
         }
 
         opened(primary);
+        _opened = primary;
         return primary;
     }
 

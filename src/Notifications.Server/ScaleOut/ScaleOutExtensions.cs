@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Notifications.Server.Api;
 using Notifications.Server.Delivery;
 using Notifications.Server.Presence;
 using Notifications.Server.Storage;
@@ -38,6 +39,7 @@ internal static class ScaleOutExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IHubEventBus>(services => services.GetRequiredService<RedisHubEventBus>()));
         builder.Services.AddHostedService(services => services.GetRequiredService<RedisHubEventBus>());
         builder.Services.AddHostedService<PresenceHeartbeat>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICallerRateLimits, RedisCallerRateLimits>());
         return builder;
     }
 }
