@@ -4,7 +4,10 @@ using StackExchange.Redis;
 
 namespace Notifications.Server.ScaleOut;
 
-/// <summary>A Redis-backed limiter whose Redis is away answers as the store does (503 + Retry-After), not with a 500.</summary>
+/// <summary>
+/// A Redis-backed limiter whose Redis is away, loading, failing over or read-only answers as the store
+/// does (503 + Retry-After), not with a 500: whatever Redis says, the caller could not be counted.
+/// </summary>
 internal sealed class StoreUnavailableRateLimiter(RateLimiter inner) : RateLimiter
 {
     public override TimeSpan? IdleDuration => inner.IdleDuration;
@@ -19,7 +22,7 @@ internal sealed class StoreUnavailableRateLimiter(RateLimiter inner) : RateLimit
         {
             return await inner.AcquireAsync(permitCount, cancellationToken);
         }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        catch (RedisException e)
         {
             throw new StoreUnavailableException("Redis cannot be reached to count this caller's requests.", e);
         }
@@ -47,7 +50,7 @@ internal sealed class StoreUnavailableRateLimiter(RateLimiter inner) : RateLimit
         {
             return acquire();
         }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        catch (RedisException e)
         {
             throw new StoreUnavailableException("Redis cannot be reached to count this caller's requests.", e);
         }
