@@ -1,6 +1,7 @@
 using Notifications.Server.Api;
 using Notifications.Server.Auth;
 using Notifications.Server.Delivery;
+using Notifications.Server.Devices;
 using Notifications.Server.Hub;
 using Notifications.Server.Operations;
 using Notifications.Server.Pages;
@@ -23,6 +24,7 @@ builder.AddNotificationHub();
 builder.AddLiveDelivery();
 builder.AddRedisScaleOut();
 builder.AddNotificationsApi();
+builder.AddDevices();
 builder.AddHubHealthChecks();
 builder.AddHubTelemetry();
 builder.AddStorePages();
@@ -46,6 +48,7 @@ try
     app.MapClientSettings();
     app.MapNotificationsApi();
     app.MapPresenceApi();
+    app.MapDevices();
     app.MapDevelopmentTokens();
     app.MapHubHealthChecks();
     app.MapHubMetrics();

@@ -15,6 +15,9 @@ internal sealed class AuthOptions
     /// <summary>Tolerance for clock differences between the token issuer and this node.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Lifetime of a device's access token (<c>POST /auth/device-token</c>), in minutes; screens refresh before it ends.</summary>
+    public double DeviceTokenMinutes { get; set; } = 15;
+
     /// <summary>Lifetime of tokens minted by the CLI and the Development endpoint.</summary>
     public TimeSpan MintedTokenLifetime { get; set; } = TimeSpan.FromHours(12);
 

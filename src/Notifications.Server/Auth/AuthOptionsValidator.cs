@@ -28,6 +28,11 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
                 "use random bytes, e.g. the output of `head -c 48 /dev/urandom | base64`.");
         }
 
+        if (options.DeviceTokenMinutes is <= 0 or > 24 * 60)
+        {
+            return ValidateOptionsResult.Fail("Auth:DeviceTokenMinutes must be above 0 and at most 1440 (a day).");
+        }
+
         if (options.MintedTokenLifetime <= TimeSpan.Zero)
         {
             return ValidateOptionsResult.Fail("Auth:MintedTokenLifetime must be positive.");

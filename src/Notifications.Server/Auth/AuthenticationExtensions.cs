@@ -48,7 +48,7 @@ internal static class AuthenticationExtensions
         jwt.Events = new JwtBearerEvents
         {
             OnMessageReceived = ReadBrowserToken,
-            OnTokenValidated = KeepOnlyHubClaims,
+            OnTokenValidated = ValidateHubTokenAsync,
         };
     }
 
@@ -64,6 +64,22 @@ internal static class AuthenticationExtensions
         }
 
         return Task.CompletedTask;
+    }
+
+    private static async Task ValidateHubTokenAsync(TokenValidatedContext context)
+    {
+        await KeepOnlyHubClaims(context);
+        if (context.Result?.Failure is null
+            && context.Principal?.FindFirst(HubClaims.Subject)?.Value is { } sub
+            && Devices.DeviceSecrets.IsDevice(sub))
+        {
+            // A revoked device's token still has minutes to run: it opens nothing from now on.
+            var devices = context.HttpContext.RequestServices.GetRequiredService<Devices.IDeviceStore>();
+            if ((await devices.RevokedAmongAsync([sub], context.HttpContext.RequestAborted)).Count > 0)
+            {
+                context.Fail("This device was revoked.");
+            }
+        }
     }
 
     /// <summary>

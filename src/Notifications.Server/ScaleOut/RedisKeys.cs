@@ -36,6 +36,15 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>"store region" → when a dashboard last stated that the store is in that region (ms).</summary>
     public RedisKey StoreRegions => Prefix + "store-regions";
 
+    /// <summary>Device id → the enrolled device (JSON).</summary>
+    public RedisKey Devices => Prefix + "devices";
+
+    /// <summary>SHA-256 of a device's secret → its id.</summary>
+    public RedisKey DeviceSecrets => Prefix + "device-secrets";
+
+    /// <summary>The ids of revoked devices, which every node checks its connections against.</summary>
+    public RedisKey RevokedDevices => Prefix + "devices:revoked";
+
     public RedisKey PresenceNodes => Prefix + "presence:nodes";
 
     public RedisKey Presence(string node) => Prefix + "presence:" + node;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Notifications.Server.Api;
 using Notifications.Server.Delivery;
+using Notifications.Server.Devices;
 using Notifications.Server.Presence;
 using Notifications.Server.Storage;
 
@@ -40,6 +41,7 @@ internal static class ScaleOutExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<RedisHubEventBus>());
         builder.Services.AddHostedService<PresenceHeartbeat>();
         builder.Services.Replace(ServiceDescriptor.Singleton<ICallerRateLimits, RedisCallerRateLimits>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IDeviceStore, RedisDeviceStore>());
         return builder;
     }
 }
