@@ -65,6 +65,7 @@ export class NotificationStream extends EventTarget {
   #offlineSince = null;
   #state = "stopped";
   #wake = null;
+  #renewing = false;
 
   /**
    * @param {object} options
@@ -121,6 +122,19 @@ export class NotificationStream extends EventTarget {
     this.#setState("stopped");
   }
 
+  /**
+   * Opens a new connection in place of the current one, with a fresh token from the factory, and
+   * resumes from the cursor: nothing is missed, and the state stays `connected`. For a page whose
+   * token is about to expire (the hub closes a connection whose token expires).
+   */
+  async renew() {
+    if (this.#stopped || this.#looping || this.#connection.state !== HubConnectionState.Connected) {
+      return;
+    }
+    this.#renewing = true;
+    await this.#connection.stop();
+  }
+
   /** Tells the hub this user (and its stores) has handled the notification; rejects with the hub's reason. */
   async acknowledge(id) {
     if (this.#connection.state !== HubConnectionState.Connected) {
@@ -170,6 +184,12 @@ export class NotificationStream extends EventTarget {
 
   #onClosed(error) {
     if (this.#stopped || this.#looping) {
+      return;
+    }
+    if (this.#renewing) {
+      // Closed on purpose to renew: connect again at once, still "connected" as far as the page can tell.
+      this.#renewing = false;
+      this.#connectLoop();
       return;
     }
     this.#offlineSince = new Date();

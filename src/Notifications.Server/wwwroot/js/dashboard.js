@@ -2,9 +2,20 @@
 // handling pinned on top until it is handled; the connection said in words; catch-up after outages.
 import { NotificationStream, compareIds, fetchClientSettings } from "/lib/notifications.js";
 import { clearFieldErrors, showFieldError } from "/js/forms.js";
-import { clockTime, describeConnection, mintDevelopmentToken, readClaims, takeTokenFromAddress, TokenRequestError } from "/js/session.js";
+import {
+  clockTime,
+  describeConnection,
+  DeviceSession,
+  mintDevelopmentToken,
+  readClaims,
+  SignedOutError,
+  takeDeviceSecretFromAddress,
+  takeTokenFromAddress,
+  TokenRequestError,
+} from "/js/session.js";
 
 const tokenKey = "dashboard.token";
+const deviceKey = "dashboard.device";
 const pickKey = "dashboard.pick";
 const kept = 200;
 const $ = (id) => document.getElementById(id);
@@ -25,6 +36,11 @@ const board = {
 await main();
 
 async function main() {
+  const secret = takeDeviceSecretFromAddress(deviceKey);
+  if (secret) {
+    await openDevice(secret);
+    return;
+  }
   const token = takeTokenFromAddress(tokenKey);
   if (token) {
     await open(() => token, readClaims(token));
@@ -69,6 +85,38 @@ async function onPick(event) {
     showFieldError("region", error.errors.regions?.join(" "));
     $("sign-in-error").textContent = error.message;
   }
+}
+
+/**
+ * An enrolled screen: tokens from its secret, each renewed before it expires (the stream reconnects
+ * with the next one and resumes), for as long as the device is not revoked.
+ */
+async function openDevice(secret) {
+  const session = new DeviceSession(secret);
+  let first;
+  for (let attempt = 1; first === undefined; attempt++) {
+    try {
+      first = await session.token();
+    } catch (error) {
+      if (error instanceof SignedOutError) {
+        signedOut();
+        return;
+      }
+      // The hub is unreachable: say so and keep trying, as the stream would.
+      $("action-error").textContent = `The hub cannot be reached (${error.message}); retrying…`;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1_000 * 2 ** attempt)));
+    }
+  }
+  $("action-error").textContent = "";
+  session.onRenewDue = () => board.stream?.renew();
+  await open(() => session.token(), readClaims(first));
+}
+
+function signedOut() {
+  localStorage.removeItem(deviceKey);
+  $("board").hidden = true;
+  $("sign-in").hidden = true;
+  $("signed-out").hidden = false;
 }
 
 /** A Development screen: a fresh token for every (re)connect, so an expired one never stops it. */
@@ -193,6 +241,10 @@ function showConnection(detail) {
   badge.textContent = text;
   if (detail.state === "unauthorized") {
     sessionStorage.removeItem(tokenKey);
+    if (localStorage.getItem(deviceKey) !== null) {
+      signedOut();
+      return;
+    }
     $("action-error").textContent = "This page's token was refused or has expired: open the dashboard again with a new link.";
   }
 }

@@ -13,6 +13,72 @@ export function takeTokenFromAddress(sessionKey) {
   return sessionStorage.getItem(sessionKey);
 }
 
+/**
+ * Takes `#device=…` (an enrolled screen's secret) from the address bar into this browser's storage,
+ * where it stays across restarts; returns the secret the browser holds, or null.
+ */
+export function takeDeviceSecretFromAddress(storageKey) {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const secret = fragment.get("device");
+  if (secret) {
+    localStorage.setItem(storageKey, secret);
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  return localStorage.getItem(storageKey);
+}
+
+/** The hub refused the device's secret: it was revoked (or never enrolled). */
+export class SignedOutError extends Error {
+  constructor() {
+    super("This screen was signed out.");
+    // As a refused token reads to the stream: it stops instead of retrying.
+    this.statusCode = 401;
+  }
+}
+
+/**
+ * An enrolled screen's access tokens: exchanged for its secret (`POST /auth/device-token`), reused
+ * while they have time left, and exchanged again before they expire. `onRenewDue` is called when the
+ * current one is about to expire, so that the page can reconnect with the next one in time.
+ */
+export class DeviceSession {
+  #secret;
+  #current = null;
+  #timer = null;
+
+  constructor(secret) {
+    this.#secret = secret;
+    this.onRenewDue = null;
+  }
+
+  /** A token with time left; throws SignedOutError when the hub refuses the secret. */
+  async token() {
+    if (this.#current !== null && this.#current.renewAt > Date.now()) {
+      return this.#current.accessToken;
+    }
+    const response = await fetch("/auth/device-token", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ secret: this.#secret }),
+    });
+    if (response.status === 401) {
+      throw new SignedOutError();
+    }
+    if (!response.ok) {
+      throw new Error(`The hub answered ${response.status} to this screen's sign-in.`);
+    }
+    const { accessToken, expiresAt } = await response.json();
+    const expires = Date.parse(expiresAt);
+    // Renewed when a third of its life (at most a minute) is left: a background tab's timers run late.
+    const lifetime = expires - Date.now();
+    const renewAt = expires - Math.min(60_000, lifetime / 3);
+    this.#current = { accessToken, renewAt };
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.onRenewDue?.(), Math.max(0, renewAt - Date.now()));
+    return accessToken;
+  }
+}
+
 /** The claims of a JWT, read without checking it: the hub checks it, the page only shows who it is. */
 export function readClaims(token) {
   const payload = token.split(".")[1] ?? "";
@@ -65,7 +131,7 @@ export function describeConnection({ state, attempt, offlineSince }) {
         ? { key: "reconnecting", text: `Reconnecting… (attempt ${attempt})` }
         : { key: "offline", text: `Offline since ${clockTime(offlineSince)}, retrying (attempt ${attempt})` };
     case "unauthorized":
-      return { key: "unauthorized", text: "Signed out: the hub refused this page's token" };
+      return { key: "unauthorized", text: "This screen was signed out" };
     default:
       return { key: "stopped", text: "Not connected" };
   }
