@@ -101,6 +101,37 @@ public sealed class AdminConsoleInChromiumTests(ChromiumFixture chromium) : HubT
         return screen;
     }
 
+    [Fact]
+    public async Task TheConsoleEnrolsAScreenShowsItsLinkOnceListsItAndRevokesItAfterConfirmation()
+    {
+        await using var console = await OpenConsoleAsync();
+        var page = console.Page;
+        await page.GetByLabel("Screen name").FillAsync("Paris 42, back office");
+        await page.GetByLabel("Screen's stores").FillAsync("fr-0042");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enrol screen" }).ClickAsync();
+        var link = page.GetByLabel("Sign-in link for the new screen");
+        await Expect(link).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("/#device=dvs_"));
+        var url = await link.InputValueAsync();
+        var row = page.Locator("#devices tbody tr").Filter(new() { HasText = "Paris 42, back office" });
+        await Expect(row).ToContainTextAsync("fr-0042");
+        await Expect(row).ToContainTextAsync("never");
+
+        // The screen opens the link; the console then shows when it was last seen.
+        await using var screen = await chromium.OpenAsync(new Uri(url));
+        await screen.WaitForBadgeAsync("connected");
+        await page.ReloadAsync();
+        await console.WaitForBadgeAsync("connected");
+        await Expect(row).Not.ToContainTextAsync("never");
+        await Expect(link).ToBeHiddenAsync();
+        await console.ScreenshotAsync("admin-console-devices");
+
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "Revoke Paris 42, back office" }).ClickAsync();
+        await Expect(row).ToContainTextAsync("Revoked");
+        await Expect(screen.Page.Locator("#signed-out")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        Assert.Empty(console.Errors);
+    }
+
     private async Task<BrowserScreen> OpenConsoleAsync()
     {
         var screen = await chromium.OpenAsync(new Uri(App.BaseAddress, "/admin#token=" + App.AdminToken()));

@@ -2,6 +2,7 @@
 import { NotificationStream, compareIds, fetchClientSettings } from "/lib/notifications.js";
 import { clearFieldErrors, showFieldError } from "/js/forms.js";
 import { clockTime, describeConnection, mintDevelopmentToken, readClaims, takeTokenFromAddress, TokenRequestError } from "/js/session.js";
+import { openDevices } from "/js/admin-devices.js";
 
 const tokenKey = "admin.token";
 const recentKey = "admin.recent";
@@ -49,6 +50,7 @@ async function open(token) {
     $(section).hidden = false;
   }
   $("compose").addEventListener("submit", send);
+  openDevices(api);
 
   const stream = new NotificationStream({
     accessTokenFactory: () => admin.token,
