@@ -10,6 +10,7 @@ var root = new RootCommand("notify: send, watch and follow store notifications."
     WatchCommand.Create(settings),
     StatusCommand.Create(settings),
     PresenceCommand.Create(settings),
+    DevicesCommand.Create(settings),
 };
 
 var parsed = root.Parse(args);

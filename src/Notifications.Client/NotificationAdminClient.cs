@@ -73,6 +73,24 @@ public sealed partial class NotificationAdminClient
     public ValueTask<PresenceSnapshot> GetPresenceAsync(CancellationToken cancellationToken = default) =>
         SendAsync<PresenceSnapshot>(() => new HttpRequestMessage(HttpMethod.Get, "api/presence"), cancellationToken);
 
+    /// <summary>Enrols a store screen; the answer's secret is shown this once (open <c>/#device=</c> and the secret on the screen).</summary>
+    public ValueTask<EnrolledDevice> EnrolDeviceAsync(DeviceEnrolment device, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return SendAsync<EnrolledDevice>(() => new HttpRequestMessage(HttpMethod.Post, "api/devices") { Content = JsonContent.Create(device, options: Json) }, cancellationToken);
+    }
+
+    /// <summary>Every enrolled device, revoked ones included, without secrets.</summary>
+    public ValueTask<IReadOnlyList<DeviceInfo>> ListDevicesAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<DeviceInfo>>(() => new HttpRequestMessage(HttpMethod.Get, "api/devices"), cancellationToken);
+
+    /// <summary>Revokes a device: its secret is refused from now on and its connections are closed within seconds.</summary>
+    public async ValueTask RevokeDeviceAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        await SendAsync<object?>(() => new HttpRequestMessage(HttpMethod.Delete, $"api/devices/{Uri.EscapeDataString(id)}"), cancellationToken).ConfigureAwait(false);
+    }
+
     private async ValueTask<T> SendAsync<T>(Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
     {
         var delay = _options.InitialRetryDelay;
@@ -105,6 +123,11 @@ public sealed partial class NotificationAdminClient
 
             using (response)
             {
+                if (response.StatusCode == HttpStatusCode.NoContent)
+                {
+                    return default!;
+                }
+
                 if (response.IsSuccessStatusCode)
                 {
                     return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false))!;

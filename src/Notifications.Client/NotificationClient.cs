@@ -226,6 +226,12 @@ public sealed partial class NotificationClient : IAsyncDisposable
             {
                 break;
             }
+            catch (Exception error) when (SignedOut(error) is { } signedOut)
+            {
+                // The token provider was refused its own credentials (a revoked device): no retry can help.
+                Fail(signedOut);
+                return;
+            }
             catch (HttpRequestException refused) when (refused.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden
                 && (firstStart || _options.StopOnAuthenticationFailure))
             {
@@ -335,4 +341,17 @@ public sealed partial class NotificationClient : IAsyncDisposable
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "A notification handler of the application failed")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception);
+
+    private static NotificationsAccessDeniedException? SignedOut(Exception error)
+    {
+        for (Exception? current = error; current is not null; current = current.InnerException)
+        {
+            if (current is NotificationsAccessDeniedException denied)
+            {
+                return denied;
+            }
+        }
+
+        return null;
+    }
 }

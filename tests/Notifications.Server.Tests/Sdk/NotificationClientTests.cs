@@ -248,6 +248,56 @@ public sealed class NotificationClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AClientOnADeviceSecretOutlivesItsTokensAndStopsWhenTheDeviceIsRevoked()
+    {
+        await using var app = new HubApplication(new Dictionary<string, string?>
+        {
+            ["Auth:DeviceTokenMinutes"] = (5.0 / 60).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Devices:RevocationCheckSeconds"] = "1",
+        }).UseRealSockets();
+        using var admin = app.CreateClient(app.AdminToken());
+        var admins = new NotificationAdminClient(admin);
+        var device = await admins.EnrolDeviceAsync(new DeviceEnrolment { Name = "Kiosk service", Stores = ["fr-0042"] });
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        using var tokens = new DeviceTokenProvider(http, device.Secret);
+        await using var client = new NotificationClient(new NotificationClientOptions
+        {
+            HubUrl = new Uri(app.BaseAddress, "/hubs/notifications"),
+            AccessTokenProvider = tokens.GetTokenAsync,
+            RetryPolicy = new ExponentialBackoffRetryPolicy { InitialDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromMilliseconds(500) },
+        });
+        var delivered = new ConcurrentQueue<string>();
+        client.NotificationReceived += n =>
+        {
+            delivered.Enqueue(n.Id);
+            return Task.CompletedTask;
+        };
+        await client.StartAsync().AsTask().WithTimeout();
+
+        // Fifteen seconds: three of its five-second tokens.
+        var published = new List<string>();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        while (started.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            published.Add(await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0042")));
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+
+        await Eventually.TrueAsync(() => delivered.Count >= published.Count, "every notification arrived across the token expiries");
+        Assert.Equal(published, delivered);
+
+        await admins.RevokeDeviceAsync(device.Id);
+        var reading = client.ReadAllAsync().GetAsyncEnumerator();
+        await Assert.ThrowsAsync<NotificationsAccessDeniedException>(async () =>
+        {
+            while (await reading.MoveNextAsync())
+            {
+            }
+        }).WithTimeout(TimeSpan.FromSeconds(15));
+        Assert.NotNull((await admins.ListDevicesAsync()).Single().RevokedAt);
+    }
+
+    [Fact]
     public async Task AServiceThatRestartsResumesFromItsFileCursor()
     {
         var cursorFile = Path.Combine(_directory, "cursor");

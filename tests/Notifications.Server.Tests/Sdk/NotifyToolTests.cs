@@ -33,6 +33,28 @@ public sealed class NotifyToolTests : HubTest
     }
 
     [Fact]
+    public async Task DevicesAddPrintsTheSignInLinkOnceListShowsTheScreenAndRevokeSignsItOut()
+    {
+        var admin = App.AdminToken();
+        var add = await Notify(admin, "devices", "add", "--name", "Paris 42, back office", "--store", "fr-0042");
+        Assert.Equal(0, add.ExitCode);
+        var id = add.Output.Split('\n').Single(l => l.StartsWith("id:", StringComparison.Ordinal))[3..].Trim();
+        var secret = add.Output.Split('\n').Single(l => l.StartsWith("secret:", StringComparison.Ordinal))[7..].Trim();
+        Assert.Contains($"#device={Uri.EscapeDataString(secret)}", add.Output, StringComparison.Ordinal);
+
+        var list = await Notify(admin, "devices", "list");
+        Assert.Equal(0, list.ExitCode);
+        Assert.Contains($"{id}\tactive\tfr-0042\tlast seen never\tParis 42, back office", list.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, list.Output, StringComparison.Ordinal);
+
+        var revoke = await Notify(admin, "devices", "revoke", id);
+        Assert.Equal(0, revoke.ExitCode);
+        Assert.Contains($"{id}\trevoked", (await Notify(admin, "devices", "list")).Output, StringComparison.Ordinal);
+        var unknown = await Notify(admin, "devices", "revoke", "dev-unknown");
+        Assert.NotEqual(0, unknown.ExitCode);
+    }
+
+    [Fact]
     public async Task WatchPrintsOneJsonObjectPerLine()
     {
         var start = Start(App.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"]), "watch", "--json");
