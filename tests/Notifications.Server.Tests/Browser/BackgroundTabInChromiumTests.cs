@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using Notifications.Contract;
 using Notifications.Server.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -16,6 +18,7 @@ namespace Notifications.Server.Tests.Browser;
 /// scaled down with the hub's timings: hub keep-alive 1 s, client timeout 3 s, and timers that fire
 /// only on 8 s boundaries, as Chrome's one-minute wake-ups stand to the default 30 s timeout.
 /// </remarks>
+[Collection(TimingSensitive.Name)]
 public sealed class BackgroundTabInChromiumTests(ChromiumFixture chromium) : HubTest, IClassFixture<ChromiumFixture>
 {
     private const int WakeUpMs = 8_000;
@@ -46,6 +49,9 @@ public sealed class BackgroundTabInChromiumTests(ChromiumFixture chromium) : Hub
     {
         ["Hub:KeepAliveSeconds"] = "1",
         ["Hub:ClientTimeoutSeconds"] = "3",
+
+        // Enrolled screens' tokens last 30 s here: renewed with 10 s to spare, more than one wake-up late.
+        ["Auth:DeviceTokenMinutes"] = "0.5",
     }).UseRealSockets();
 
     [Fact]
@@ -70,6 +76,28 @@ public sealed class BackgroundTabInChromiumTests(ChromiumFixture chromium) : Hub
         Assert.Empty(await screen.Page.EvaluateAsync<string[]>("() => window.badgeHistory.slice(window.badgeHistory.indexOf('connected')).filter(state => state !== 'connected')"));
         // 4002: the hub's "Disconnected {ConnectionId}" log; none means the connection was never closed.
         Assert.DoesNotContain(App.Logs.Entries, entry => entry.EventId.Id == 4002);
+        Assert.Empty(screen.Errors);
+    }
+
+    [Fact]
+    public async Task AnEnrolledScreenWhoseTimersAreThrottledRenewsItsTokensBeforeTheyExpireAndStaysConnected()
+    {
+        using var enrolment = await Admin.PostAsJsonAsync("/api/devices", new DeviceEnrolment { Name = "Paris 42, hidden tab", Stores = ["fr-0042"] });
+        var device = (await enrolment.Content.ReadFromJsonAsync<EnrolledDevice>())!;
+        await using var screen = await chromium.OpenAsync(new Uri(App.BaseAddress, "/#device=" + device.Secret), ThrottledTimers);
+        await screen.WaitForBadgeAsync("connected", timeoutMs: 30_000);
+
+        // Seventy seconds: more than two lifetimes of its 30-second tokens, with timers that run late.
+        var published = 0;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        while (started.Elapsed < TimeSpan.FromSeconds(70))
+        {
+            await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042").With("title", $"Hidden tick {++published}").With("requiresAck", false));
+            await Task.Delay(TimeSpan.FromSeconds(5));
+        }
+
+        await Expect(screen.Page.Locator(".notifications li")).ToHaveCountAsync(published);
+        Assert.Empty(await screen.Page.EvaluateAsync<string[]>("() => window.badgeHistory.slice(window.badgeHistory.indexOf('connected')).filter(state => state !== 'connected')"));
         Assert.Empty(screen.Errors);
     }
 }

@@ -132,7 +132,15 @@ export class NotificationStream extends EventTarget {
       return;
     }
     this.#renewing = true;
-    await this.#connection.stop();
+    try {
+      await this.#connection.stop();
+    } finally {
+      this.#renewing = false;
+    }
+    // Once the old connection is fully closed: starting inside its close event could find it still closing.
+    if (!this.#stopped) {
+      await this.#connectLoop();
+    }
   }
 
   /** Tells the hub this user (and its stores) has handled the notification; rejects with the hub's reason. */
@@ -187,9 +195,7 @@ export class NotificationStream extends EventTarget {
       return;
     }
     if (this.#renewing) {
-      // Closed on purpose to renew: connect again at once, still "connected" as far as the page can tell.
-      this.#renewing = false;
-      this.#connectLoop();
+      // Closed on purpose by renew(), which connects again at once: still "connected" as far as the page can tell.
       return;
     }
     this.#offlineSince = new Date();
