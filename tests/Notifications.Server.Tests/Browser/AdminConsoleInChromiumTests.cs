@@ -6,6 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Notifications.Server.Tests.Browser;
 
 /// <summary>The admin console (<c>/admin</c>) and store dashboards (<c>/</c>) in headless Chromium, against the hub on real sockets.</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class AdminConsoleInChromiumTests(ChromiumFixture chromium) : HubTest, IClassFixture<ChromiumFixture>
 {
     private protected override HubApplication CreateApp() => new HubApplication().UseRealSockets();
