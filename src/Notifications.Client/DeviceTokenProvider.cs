@@ -70,16 +70,33 @@ public sealed class DeviceTokenProvider : IDisposable
             response.EnsureSuccessStatusCode();
             var token = await response.Content.ReadFromJsonAsync<DeviceToken>(Json, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("The hub answered the device-token exchange with an empty body.");
-            var now = _time.GetUtcNow();
-            var lifetime = new DateTimeOffset(token.ExpiresAt, TimeSpan.Zero) - now;
+            // Its lifetime from the token's own iat and exp (the hub's clock), counted on this
+            // machine's clock: a clock that is off would otherwise keep an expired token, or renew without end.
+            var lifetime = Lifetime(token.AccessToken) ?? TimeSpan.FromMinutes(1);
             var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, lifetime.Ticks / 3));
-            _current = (token.AccessToken, now + lifetime - margin);
+            _current = (token.AccessToken, _time.GetUtcNow() + lifetime - margin);
             return token.AccessToken;
         }
         finally
         {
             _exchange.Release();
         }
+    }
+
+    private static TimeSpan? Lifetime(string jwt)
+    {
+        var parts = jwt.Split('.');
+        if (parts.Length < 2)
+        {
+            return null;
+        }
+
+        var payload = parts[1].Replace('-', '+').Replace('_', '/');
+        payload = payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=');
+        using var claims = JsonDocument.Parse(Convert.FromBase64String(payload));
+        return claims.RootElement.TryGetProperty("iat", out var iat) && claims.RootElement.TryGetProperty("exp", out var exp)
+            ? TimeSpan.FromSeconds(exp.GetInt64() - iat.GetInt64())
+            : null;
     }
 
     /// <summary>Releases the lock that serializes exchanges; the <see cref="HttpClient"/> is the caller's.</summary>

@@ -105,7 +105,11 @@ internal sealed partial class LogTail(
         try
         {
             _cursor = await store.GetLastIdAsync(cancellationToken) ?? NotificationId.Zero;
-            _delivered.Add(_cursor);
+            if (_cursor != NotificationId.Zero)
+            {
+                // Never the empty log's zero: a log emptied later (Redis wiped) is another data set, not a lost tail.
+                _delivered.Add(_cursor);
+            }
             _positioned = true;
             LogPositioned(logger, _cursor);
         }

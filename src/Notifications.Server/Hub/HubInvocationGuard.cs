@@ -24,7 +24,9 @@ internal sealed partial class HubInvocationGuard(
         ArgumentNullException.ThrowIfNull(invocationContext);
         ArgumentNullException.ThrowIfNull(next);
         var context = invocationContext.Context;
-        if (!Budget(context).AttemptAcquire().IsAcquired)
+        var budget = Budget(context);
+        budget.TryReplenish();
+        if (!budget.AttemptAcquire().IsAcquired)
         {
             var reason = $"over its invocation budget ({options.Value.InvocationsPerSecond} per second, bursts of {options.Value.InvocationBurst})";
             LogOverBudget(logger, context.ConnectionId, context.UserIdentifier, invocationContext.HubMethodName);
@@ -69,9 +71,11 @@ internal sealed partial class HubInvocationGuard(
         return next(context, exception);
     }
 
-    private RateLimiter Budget(HubCallerContext context)
+    // Refilled when used rather than by a timer: a timer per connection would tick for every screen.
+    // SignalR runs one invocation of a connection at a time, so the lookup needs no lock.
+    private TokenBucketRateLimiter Budget(HubCallerContext context)
     {
-        if (context.Items.TryGetValue(BudgetKey, out var existing) && existing is RateLimiter limiter)
+        if (context.Items.TryGetValue(BudgetKey, out var existing) && existing is TokenBucketRateLimiter limiter)
         {
             return limiter;
         }
@@ -83,7 +87,7 @@ internal sealed partial class HubInvocationGuard(
             TokensPerPeriod = settings.InvocationsPerSecond,
             ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 0,
-            AutoReplenishment = true,
+            AutoReplenishment = false,
         });
         context.Items[BudgetKey] = created;
         return created;

@@ -116,9 +116,15 @@ internal sealed partial class RedisConnection : IAsyncDisposable
             result = await written.WaitAsync(cancellationToken);
             confirmed = (long)await waited.WaitAsync(cancellationToken);
         }
-        catch (Exception e) when (IsUnavailable(e))
+        catch (Exception e) when (IsUnavailable(e) || e is RedisServerException)
         {
-            throw new StoreUnavailableException("Redis cannot be reached.", e);
+            // Sent, then timed out or refused (a replica that was a primary a moment ago): the write
+            // may be on the primary already, so the caller is told to retry with the same key.
+            throw new StoreUnavailableException("Redis did not confirm the write.", e)
+            {
+                RetryAfter = TimeSpan.FromSeconds(1),
+                Detail = "Redis did not confirm the notification in time; it may have been stored. Retry with the same Idempotency-Key: the retry answers the same id.",
+            };
         }
 
         if (confirmed < _settings.MinReplicaAcks)

@@ -23,6 +23,7 @@ internal sealed class RedisDeviceStore(RedisConnection redis) : IDeviceStore
             var enrol = db.CreateTransaction();
             _ = enrol.HashSetAsync(_keys.Devices, device.Id, JsonSerializer.Serialize(device, Json));
             _ = enrol.HashSetAsync(_keys.DeviceSecrets, secretHash, device.Id);
+            _ = enrol.HashSetAsync(_keys.DeviceSecretOf, device.Id, secretHash);
             return await enrol.ExecuteAsync();
         }, cancellationToken);
     }
@@ -42,10 +43,15 @@ internal sealed class RedisDeviceStore(RedisConnection redis) : IDeviceStore
 
     public Task<IReadOnlyList<DeviceInfo>> ListAsync(CancellationToken cancellationToken) =>
         redis.RunAsync<IReadOnlyList<DeviceInfo>>(async db =>
-            [.. (await db.HashValuesAsync(_keys.Devices))
+        {
+            var devices = await db.HashValuesAsync(_keys.Devices);
+            var seen = (await db.HashGetAllAsync(_keys.DevicesLastSeen)).ToDictionary(e => (string)e.Name!, e => new DateTime((long)e.Value, DateTimeKind.Utc), StringComparer.Ordinal);
+            return [.. devices
                 .Select(v => JsonSerializer.Deserialize<DeviceInfo>((string)v!, Json)!)
+                .Select(d => seen.TryGetValue(d.Id, out var at) ? d with { LastSeenAt = at } : d)
                 .OrderBy(d => d.CreatedAt)
-                .ThenBy(d => d.Id, StringComparer.Ordinal)], cancellationToken);
+                .ThenBy(d => d.Id, StringComparer.Ordinal)];
+        }, cancellationToken);
 
     public Task<bool> RevokeAsync(string id, DateTime at, CancellationToken cancellationToken) =>
         redis.RunAsync(async db =>
@@ -55,33 +61,22 @@ internal sealed class RedisDeviceStore(RedisConnection redis) : IDeviceStore
                 return false;
             }
 
+            // Touch writes its own hash, so nothing written here can be overwritten by a stale copy.
+            var secretHash = await db.HashGetAsync(_keys.DeviceSecretOf, id);
             var revoke = db.CreateTransaction();
             _ = revoke.HashSetAsync(_keys.Devices, id, JsonSerializer.Serialize(device with { RevokedAt = device.RevokedAt ?? at }, Json));
             _ = revoke.SetAddAsync(_keys.RevokedDevices, id);
-            await revoke.ExecuteAsync();
-
-            // The secret's entry goes too, so that nothing can find the device by it again.
-            foreach (var entry in await db.HashGetAllAsync(_keys.DeviceSecrets))
+            if (!secretHash.IsNullOrEmpty)
             {
-                if (entry.Value == id)
-                {
-                    await db.HashDeleteAsync(_keys.DeviceSecrets, entry.Name);
-                }
+                _ = revoke.HashDeleteAsync(_keys.DeviceSecrets, secretHash);
             }
 
+            await revoke.ExecuteAsync();
             return true;
         }, cancellationToken);
 
     public Task TouchAsync(string id, DateTime at, CancellationToken cancellationToken) =>
-        redis.RunAsync(async db =>
-        {
-            if (await ReadAsync(db, id) is { } device)
-            {
-                await db.HashSetAsync(_keys.Devices, id, JsonSerializer.Serialize(device with { LastSeenAt = at }, Json));
-            }
-
-            return true;
-        }, cancellationToken);
+        redis.RunAsync(db => db.HashSetAsync(_keys.DevicesLastSeen, id, at.Ticks), cancellationToken);
 
     public Task<IReadOnlySet<string>> RevokedAmongAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {

@@ -42,6 +42,12 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>SHA-256 of a device's secret → its id.</summary>
     public RedisKey DeviceSecrets => Prefix + "device-secrets";
 
+    /// <summary>Device id → the SHA-256 of its secret, to remove that entry when it is revoked.</summary>
+    public RedisKey DeviceSecretOf => Prefix + "device-secret-of";
+
+    /// <summary>Device id → when it last exchanged its secret (ticks, UTC), apart from the device so that no write overwrites the other.</summary>
+    public RedisKey DevicesLastSeen => Prefix + "devices:last-seen";
+
     /// <summary>The ids of revoked devices, which every node checks its connections against.</summary>
     public RedisKey RevokedDevices => Prefix + "devices:revoked";
 

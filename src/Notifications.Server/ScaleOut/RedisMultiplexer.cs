@@ -20,12 +20,24 @@ internal sealed class RedisMultiplexer(Func<ConfigurationOptions> configure, Act
     /// <summary>The connection once open (it then reconnects by itself), for callers that cannot wait.</summary>
     public ConnectionMultiplexer? Opened => _opened;
 
+    // A failed attempt answers for this long before the next one: every attempt through the Sentinels
+    // makes connections, and every request and log-tail poll would otherwise start one.
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(2);
+
+    private long _failedAt;
+
     public Task<ConnectionMultiplexer> GetAsync()
     {
         lock (_gate)
         {
-            if (_primary is null || _primary.IsFaulted || _primary.IsCanceled)
+            var failed = _primary is { IsFaulted: true } or { IsCanceled: true };
+            if (_primary is null || (failed && Environment.TickCount64 - Interlocked.Read(ref _failedAt) >= RetryAfterFailure.TotalMilliseconds))
             {
+                if (_sentinels is { IsFaulted: true } or { IsCanceled: true })
+                {
+                    _sentinels = null;
+                }
+
                 _primary = OpenAsync();
             }
 
@@ -34,6 +46,20 @@ internal sealed class RedisMultiplexer(Func<ConfigurationOptions> configure, Act
     }
 
     private async Task<ConnectionMultiplexer> OpenAsync()
+    {
+        try
+        {
+            return await OpenOnceAsync();
+        }
+        catch (Exception)
+        {
+            // Remembered for RetryAfterFailure; the caller gets the failure as it is.
+            Interlocked.Exchange(ref _failedAt, Environment.TickCount64);
+            throw;
+        }
+    }
+
+    private async Task<ConnectionMultiplexer> OpenOnceAsync()
     {
         var configuration = configure();
         ConnectionMultiplexer primary;

@@ -47,7 +47,8 @@ internal sealed class RedisNotificationStore(
 
         return redis.WriteReplicatedAsync(async db =>
         {
-            var reply = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.Publish, [.. redisKeys], values))!;
+            // Plain EVAL, never EVALSHA: a NOSCRIPT retry would be sent after the WAIT queued behind it.
+            var reply = (RedisResult[])(await db.ExecuteAsync("EVAL", [RedisScripts.Publish, redisKeys.Count, .. redisKeys.Select(k => (object)k), .. values.Select(v => (object)v)]))!;
             var stored = (int)reply[0] == 1;
             var id = Parse((string)reply[1]!);
             if (stored)

@@ -49,6 +49,9 @@ internal static class RedisScripts
         if ARGV[5] ~= '0' then
           local seen = redis.call('GET', KEYS[2])
           if seen then
+            -- A write even on a replay: a WAIT that follows counts replicas from this client's last
+            -- write, which must not be an older one (the retry of a publish no replica confirmed).
+            redis.call('PEXPIRE', KEYS[2], ARGV[5])
             return {0, seen, redis.call('GET', ARGV[2] .. seen) or ''}
           end
         end

@@ -5,26 +5,41 @@ using StackExchange.Redis;
 namespace Notifications.Server.ScaleOut;
 
 /// <summary>
-/// A Redis-backed limiter whose Redis is away, loading, failing over or read-only answers as the store
-/// does (503 + Retry-After), not with a 500: whatever Redis says, the caller could not be counted.
+/// A Redis-backed limiter, created on first use, whose Redis is away, loading, failing over or
+/// read-only answers as the store does (503 + Retry-After), not with a 500: whatever Redis says, the
+/// caller could not be counted. A creation that fails (no connection yet) is tried again next time:
+/// the partitioned limiter around this one would otherwise remember the failure for good.
 /// </summary>
-internal sealed class StoreUnavailableRateLimiter(RateLimiter inner) : RateLimiter
+internal sealed class StoreUnavailableRateLimiter(Func<RateLimiter> create) : RateLimiter
 {
-    public override TimeSpan? IdleDuration => inner.IdleDuration;
+    private readonly Lock _gate = new();
+    private RateLimiter? _inner;
 
-    public override RateLimiterStatistics? GetStatistics() => inner.GetStatistics();
+    public override TimeSpan? IdleDuration => _inner?.IdleDuration ?? TimeSpan.Zero;
 
-    protected override RateLimitLease AttemptAcquireCore(int permitCount) => Translate(() => inner.AttemptAcquire(permitCount));
+    public override RateLimiterStatistics? GetStatistics() => _inner?.GetStatistics();
+
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    {
+        try
+        {
+            return Inner().AttemptAcquire(permitCount);
+        }
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        {
+            throw Unavailable(e);
+        }
+    }
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
         try
         {
-            return await inner.AcquireAsync(permitCount, cancellationToken);
+            return await Inner().AcquireAsync(permitCount, cancellationToken);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {
-            throw new StoreUnavailableException("Redis cannot be reached to count this caller's requests.", e);
+            throw Unavailable(e);
         }
     }
 
@@ -32,7 +47,7 @@ internal sealed class StoreUnavailableRateLimiter(RateLimiter inner) : RateLimit
     {
         if (disposing)
         {
-            inner.Dispose();
+            _inner?.Dispose();
         }
 
         base.Dispose(disposing);
@@ -40,19 +55,22 @@ internal sealed class StoreUnavailableRateLimiter(RateLimiter inner) : RateLimit
 
     protected override async ValueTask DisposeAsyncCore()
     {
-        await inner.DisposeAsync();
+        if (_inner is { } inner)
+        {
+            await inner.DisposeAsync();
+        }
+
         await base.DisposeAsyncCore();
     }
 
-    private static RateLimitLease Translate(Func<RateLimitLease> acquire)
+    private RateLimiter Inner()
     {
-        try
+        lock (_gate)
         {
-            return acquire();
-        }
-        catch (RedisException e)
-        {
-            throw new StoreUnavailableException("Redis cannot be reached to count this caller's requests.", e);
+            return _inner ??= create();
         }
     }
+
+    private static StoreUnavailableException Unavailable(Exception cause) =>
+        new("Redis cannot be reached to count this caller's requests.", cause);
 }

@@ -26,6 +26,7 @@ const board = {
   stream: null,
   opened: false,
   tokenFactory: null,
+  device: null,
   notifications: new Map(),
   handled: new Set(),
   get storageKey() {
@@ -109,7 +110,31 @@ async function openDevice(secret) {
   }
   $("action-error").textContent = "";
   session.onRenewDue = () => board.stream?.renew();
+  board.device = session;
   await open(() => session.token(), readClaims(first));
+}
+
+/**
+ * The hub refused this screen's token. Only the exchange can say the device was revoked: a token
+ * can also be refused after the hub's key changed, and then a fresh one works.
+ */
+async function recheckDevice() {
+  // At most once in 30 s: a hub that keeps refusing fresh tokens must not be asked in a loop.
+  const wait = (board.lastRecheck ?? 0) + 30_000 - Date.now();
+  board.lastRecheck = Date.now() + Math.max(0, wait);
+  if (wait > 0) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  board.device.invalidate();
+  try {
+    await board.device.token();
+  } catch (error) {
+    if (error instanceof SignedOutError) {
+      signedOut();
+      return;
+    }
+  }
+  await board.stream.start();
 }
 
 function signedOut() {
@@ -241,8 +266,8 @@ function showConnection(detail) {
   badge.textContent = text;
   if (detail.state === "unauthorized") {
     sessionStorage.removeItem(tokenKey);
-    if (localStorage.getItem(deviceKey) !== null) {
-      signedOut();
+    if (board.device) {
+      recheckDevice();
       return;
     }
     $("action-error").textContent = "This page's token was refused or has expired: open the dashboard again with a new link.";

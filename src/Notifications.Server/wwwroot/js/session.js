@@ -51,6 +51,11 @@ export class DeviceSession {
     this.onRenewDue = null;
   }
 
+  /** Forgets the current token: the next `token()` exchanges the secret again. */
+  invalidate() {
+    this.#current = null;
+  }
+
   /** A token with time left; throws SignedOutError when the hub refuses the secret. */
   async token() {
     if (this.#current !== null && this.#current.renewAt > Date.now()) {
@@ -67,12 +72,14 @@ export class DeviceSession {
     if (!response.ok) {
       throw new Error(`The hub answered ${response.status} to this screen's sign-in.`);
     }
-    const { accessToken, expiresAt } = await response.json();
-    const expires = Date.parse(expiresAt);
+    const { accessToken } = await response.json();
+    // Its lifetime from the token's own iat and exp (the hub's clock), counted on this screen's clock:
+    // a screen whose clock is off would otherwise keep an expired token, or renew without end.
+    const { iat, exp } = readClaims(accessToken);
+    const lifetime = (exp - iat) * 1000;
     // Renewed when a third of its life is left (5 minutes of 15): a tab hidden for a while runs its
     // timers at most once a minute, and the renewal must still come before the expiry.
-    const lifetime = expires - Date.now();
-    const renewAt = expires - lifetime / 3;
+    const renewAt = Date.now() + (lifetime * 2) / 3;
     this.#current = { accessToken, renewAt };
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => this.onRenewDue?.(), Math.max(0, renewAt - Date.now()));
@@ -86,7 +93,7 @@ export function readClaims(token) {
   const json = atob(payload.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(payload.length / 4) * 4, "="));
   const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0))));
   const list = (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-  return { sub: claims.sub, stores: list(claims.store), regions: list(claims.region), roles: list(claims.role), exp: claims.exp };
+  return { sub: claims.sub, stores: list(claims.store), regions: list(claims.region), roles: list(claims.role), iat: claims.iat, exp: claims.exp };
 }
 
 /** The error a Development token request failed with, shaped like problem details. */
