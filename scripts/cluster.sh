@@ -122,8 +122,15 @@ wait_for_redis() { # port seconds
 }
 
 start_redis() { # index
-  local i="${1:-1}" port_var="REDIS_${1:-1}_PORT"
-  redis-server "$dir/redis-$i.conf" --daemonize no < /dev/null >> "$dir/redis-$i.out" 2>&1 &
+  local i="${1:-1}" port_var="REDIS_${1:-1}_PORT" follow=()
+  if [ "${HA:-0}" = 1 ] && [ -n "${SENTINEL_1_PORT:-}" ]; then
+    # A server that comes back after a failover joins the current primary at once, as a replica,
+    # rather than start as a primary with stale data until a Sentinel notices (up to 10 s).
+    local primary
+    primary="$(redis_cli "$SENTINEL_1_PORT" sentinel get-master-addr-by-name hub 2>/dev/null | sed -n 2p)"
+    if [ -n "$primary" ] && [ "$primary" != "${!port_var}" ]; then follow=(--replicaof 127.0.0.1 "$primary"); fi
+  fi
+  redis-server "$dir/redis-$i.conf" --daemonize no "${follow[@]}" < /dev/null >> "$dir/redis-$i.out" 2>&1 &
   record "REDIS_${i}_PID" $!
   wait_for_redis "${!port_var}" 20
 }

@@ -12,15 +12,16 @@ namespace Notifications.Server.ScaleOut;
 /// once, and the connection comes back by itself.
 /// </summary>
 /// <remarks>
-/// Publishes that must reach replicas (<see cref="RedisOptions.MinReplicaAcks"/>) go over a second
-/// connection of their own: <c>WAIT</c> blocks the connection it is sent on, and reads (the log tail,
-/// Resume) must not queue behind a replica that is slow to answer.
+/// Publishes that must reach replicas (<see cref="RedisOptions.MinReplicaAcks"/>) go over connections
+/// of their own, a few in turn: <c>WAIT</c> blocks the connection it is sent on, and neither reads (the
+/// log tail, Resume) nor other publishes may queue behind a replica that is slow to answer.
 /// </remarks>
 internal sealed partial class RedisConnection : IAsyncDisposable
 {
     private readonly RedisOptions _settings;
     private readonly RedisMultiplexer _shared;
-    private readonly RedisMultiplexer _replicated;
+    private readonly RedisMultiplexer[] _replicated;
+    private int _nextReplicated;
     private readonly ILogger<RedisConnection> _logger;
 
     public RedisConnection(IOptions<RedisOptions> options, ILogger<RedisConnection> logger)
@@ -30,7 +31,8 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         Keys = new RedisKeys(_settings.KeyPrefix);
         LogChannel = RedisChannel.Literal(_settings.ChannelPrefix + ":log");
         _shared = new RedisMultiplexer(Configure, multiplexer => Observe(multiplexer, "shared"));
-        _replicated = new RedisMultiplexer(Configure, multiplexer => Observe(multiplexer, "replicated writes"));
+        _replicated = [.. Enumerable.Range(0, _settings.MinReplicaAcks > 0 ? ReplicatedConnections : 0)
+            .Select(_ => new RedisMultiplexer(Configure, multiplexer => Observe(multiplexer, "replicated writes")))];
     }
 
     public RedisKeys Keys { get; }
@@ -38,13 +40,19 @@ internal sealed partial class RedisConnection : IAsyncDisposable
     /// <summary>Where the publish script announces each new id, to wake every node's tail of the log.</summary>
     public RedisChannel LogChannel { get; }
 
+    // Publishes waiting for replicas at once, each on a connection of its own (beyond that they queue).
+    private const int ReplicatedConnections = 4;
+
     /// <summary>Opens the connections this node will use (the one for replicated writes only with <see cref="RedisOptions.MinReplicaAcks"/>).</summary>
     public async Task OpenAsync(CancellationToken cancellationToken)
     {
         await OpenAsync(_shared).WaitAsync(cancellationToken);
         if (_settings.MinReplicaAcks > 0)
         {
-            await OpenAsync(_replicated).WaitAsync(cancellationToken);
+            foreach (var replicated in _replicated)
+            {
+                await OpenAsync(replicated).WaitAsync(cancellationToken);
+            }
         }
     }
 
@@ -93,7 +101,10 @@ internal sealed partial class RedisConnection : IAsyncDisposable
             return await RunAsync(db => write(db), cancellationToken);
         }
 
-        var batch = (await OpenAsync(_replicated)).GetDatabase().CreateBatch();
+        // Round robin over a few connections: a WAIT holds its connection until the replicas answer,
+        // and publishes must not queue behind each other's WAIT while a replica is slow.
+        var connection = _replicated[(int)((uint)Interlocked.Increment(ref _nextReplicated) % _replicated.Length)];
+        var batch = (await OpenAsync(connection)).GetDatabase().CreateBatch();
         Task<T> written;
         Task<RedisResult> waited;
         try
@@ -157,7 +168,10 @@ internal sealed partial class RedisConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _replicated.DisposeAsync();
+        foreach (var replicated in _replicated)
+        {
+            await replicated.DisposeAsync();
+        }
         await _shared.DisposeAsync();
     }
 
