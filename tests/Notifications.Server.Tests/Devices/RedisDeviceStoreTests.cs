@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Notifications.Server.Devices;
 using Notifications.Server.ScaleOut;
 using Notifications.Server.Tests.Infrastructure;
@@ -9,23 +7,11 @@ namespace Notifications.Server.Tests.Devices;
 /// <summary>The device store contract against a real redis-server; each test writes under keys of its own.</summary>
 public sealed class RedisDeviceStoreTests(RedisServerFixture redis) : DeviceStoreContract, IClassFixture<RedisServerFixture>, IAsyncLifetime
 {
-    private readonly List<RedisConnection> _connections = [];
+    private readonly RedisConnections _connections = new(redis);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var connection in _connections)
-        {
-            await connection.DisposeAsync();
-        }
-    }
+    public async Task DisposeAsync() => await _connections.DisposeAsync();
 
-    private protected override IDeviceStore CreateStore()
-    {
-        var options = Options.Create(new RedisOptions { ConnectionString = redis.ConnectionString, KeyPrefix = $"test-{Guid.NewGuid():N}:" });
-        var connection = new RedisConnection(options, NullLogger<RedisConnection>.Instance);
-        _connections.Add(connection);
-        return new RedisDeviceStore(connection);
-    }
+    private protected override IDeviceStore CreateStore() => new RedisDeviceStore(_connections.Open());
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Notifications.Contract;
 using Notifications.Server.ScaleOut;
@@ -10,24 +9,18 @@ namespace Notifications.Server.Tests.Storage;
 /// <summary>The store contract against a real redis-server; each test writes under keys of its own.</summary>
 public sealed class RedisNotificationStoreTests(RedisServerFixture redis) : NotificationStoreContract, IClassFixture<RedisServerFixture>, IAsyncLifetime
 {
-    private readonly List<RedisConnection> _connections = [];
+    private readonly RedisConnections _connections = new(redis);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var connection in _connections)
-        {
-            await connection.DisposeAsync();
-        }
-    }
+    public async Task DisposeAsync() => await _connections.DisposeAsync();
 
     [Fact]
     public async Task APublishThatCannotBeStoredForEveryAudienceIsStoredForNone()
     {
         var store = (RedisNotificationStore)CreateStore(Keep());
         var first = await store.AppendAsync(Draft(), ["store:a"], null, CancellationToken.None);
-        var connection = _connections[^1];
+        var connection = _connections.Last;
         await connection.RunAsync(db => db.StringSetAsync(connection.Keys.Stream("store:broken"), "not a stream"));
 
         await Assert.ThrowsAsync<StackExchange.Redis.RedisServerException>(() =>
@@ -45,7 +38,7 @@ public sealed class RedisNotificationStoreTests(RedisServerFixture redis) : Noti
     {
         var store = (RedisNotificationStore)CreateStore(Keep());
         await store.AppendAsync(Draft(), ["store:a"], null, CancellationToken.None);
-        var connection = _connections[^1];
+        var connection = _connections.Last;
 
         // An entry ahead of the last-id key (written by hand, or left by another data set): XADD
         // refuses ids at or below it, which must not happen half-way through a publish.
@@ -83,13 +76,8 @@ public sealed class RedisNotificationStoreTests(RedisServerFixture redis) : Noti
     private protected override INotificationStore CreateStore(RetentionOptions retention) =>
         CreateStore(retention, new RedisOptions { KeyPrefix = $"test-{Guid.NewGuid():N}:" });
 
-    private RedisNotificationStore CreateStore(RetentionOptions retention, RedisOptions settings)
-    {
-        settings.ConnectionString = redis.ConnectionString;
-        var connection = new RedisConnection(Options.Create(settings), NullLogger<RedisConnection>.Instance);
-        _connections.Add(connection);
-        return new RedisNotificationStore(connection, Options.Create(retention));
-    }
+    private RedisNotificationStore CreateStore(RetentionOptions retention, RedisOptions settings) =>
+        new(_connections.Open(settings), Options.Create(retention));
 
     // Redis keeps its own time: retention and key expiry follow it, so the test waits for real.
     private protected override Task PassAsync(TimeSpan duration) => Task.Delay(duration);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Notifications.Server.ScaleOut;
 using Notifications.Server.Storage;
@@ -9,23 +8,12 @@ namespace Notifications.Server.Tests.Storage;
 /// <summary>The store directory contract against a real redis-server; each test writes under keys of its own.</summary>
 public sealed class RedisStoreDirectoryTests(RedisServerFixture redis) : StoreDirectoryContract, IClassFixture<RedisServerFixture>, IAsyncLifetime
 {
-    private readonly List<RedisConnection> _connections = [];
+    private readonly RedisConnections _connections = new(redis);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var connection in _connections)
-        {
-            await connection.DisposeAsync();
-        }
-    }
+    public async Task DisposeAsync() => await _connections.DisposeAsync();
 
-    private protected override IStoreDirectory CreateDirectory(RetentionOptions retention)
-    {
-        var options = Options.Create(new RedisOptions { ConnectionString = redis.ConnectionString, KeyPrefix = $"test-{Guid.NewGuid():N}:" });
-        var connection = new RedisConnection(options, NullLogger<RedisConnection>.Instance);
-        _connections.Add(connection);
-        return new RedisStoreDirectory(connection, Options.Create(retention), Time);
-    }
+    private protected override IStoreDirectory CreateDirectory(RetentionOptions retention) =>
+        new RedisStoreDirectory(_connections.Open(), Options.Create(retention), Time);
 }
