@@ -8,4 +8,7 @@ public static class HubMethods
 
     /// <summary>Server to client, to admins and the acknowledging stores: an <see cref="AcknowledgementEvent"/>.</summary>
     public const string Acknowledged = "acknowledged";
+
+    /// <summary>Server to client: a <see cref="Withdrawal"/>, when head office takes a notification back.</summary>
+    public const string Withdrawn = "withdrawn";
 }

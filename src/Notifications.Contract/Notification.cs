@@ -49,4 +49,20 @@ public sealed record Notification
     /// <summary>When it stops being shown (UTC), or null.</summary>
     [DataMember(Name = "expiresAt")]
     public DateTime? ExpiresAt { get; init; }
+
+    /// <summary>When the targeted stores must have acknowledged it (UTC), or null; only with <see cref="RequiresAck"/>.</summary>
+    [DataMember(Name = "ackDeadline")]
+    public DateTime? AckDeadline { get; init; }
+
+    /// <summary>Who is told when stores miss <see cref="AckDeadline"/> (an <c>ack-overdue</c> notification), or null without a deadline.</summary>
+    [DataMember(Name = "escalateTo")]
+    public NotificationTarget? EscalateTo { get; init; }
+
+    /// <summary>The notification this one is about (an escalation's original), or null.</summary>
+    [DataMember(Name = "relatesTo")]
+    public string? RelatesTo { get; init; }
+
+    /// <summary>When head office withdrew it (UTC), or null: a withdrawn notification is no longer shown.</summary>
+    [DataMember(Name = "withdrawnAt")]
+    public DateTime? WithdrawnAt { get; init; }
 }

@@ -35,6 +35,24 @@ public sealed record NotificationStatus
     /// <summary>When it stops being shown (UTC), or null.</summary>
     public DateTime? ExpiresAt { get; init; }
 
+    /// <summary>When the targeted stores must have acknowledged it (UTC), or null.</summary>
+    public DateTime? AckDeadline { get; init; }
+
+    /// <summary>Who is told when stores miss the deadline.</summary>
+    public NotificationTarget? EscalateTo { get; init; }
+
+    /// <summary>The notification this one is about (an escalation's original), or null.</summary>
+    public string? RelatesTo { get; init; }
+
+    /// <summary>When it was withdrawn (UTC), or null.</summary>
+    public DateTime? WithdrawnAt { get; init; }
+
+    /// <summary>The deadline passed with targeted stores still pending (and it was not withdrawn).</summary>
+    public bool Overdue { get; init; }
+
+    /// <summary>The id of the <c>ack-overdue</c> notification sent when the deadline was missed, or null.</summary>
+    public string? EscalationId { get; init; }
+
     /// <summary>Who acknowledged it, oldest first.</summary>
     public required IReadOnlyList<AcknowledgementView> Acknowledgements { get; init; }
 
@@ -42,7 +60,12 @@ public sealed record NotificationStatus
     public required IReadOnlyList<string> PendingStores { get; init; }
 
     /// <summary>A notification with its acknowledgement status.</summary>
-    public static NotificationStatus From(Notification notification, IReadOnlyList<AcknowledgementView> acknowledgements, IReadOnlyList<string> pendingStores)
+    public static NotificationStatus From(
+        Notification notification,
+        IReadOnlyList<AcknowledgementView> acknowledgements,
+        IReadOnlyList<string> pendingStores,
+        bool overdue = false,
+        string? escalationId = null)
     {
         ArgumentNullException.ThrowIfNull(notification);
         return new NotificationStatus
@@ -57,6 +80,12 @@ public sealed record NotificationStatus
             RequiresAck = notification.RequiresAck,
             CreatedAt = notification.CreatedAt,
             ExpiresAt = notification.ExpiresAt,
+            AckDeadline = notification.AckDeadline,
+            EscalateTo = notification.EscalateTo,
+            RelatesTo = notification.RelatesTo,
+            WithdrawnAt = notification.WithdrawnAt,
+            Overdue = overdue,
+            EscalationId = escalationId,
             Acknowledgements = acknowledgements,
             PendingStores = pendingStores,
         };

@@ -5,7 +5,7 @@ namespace Notifications.Contract;
 
 /// <summary>The body of <c>POST /api/notifications</c>: a notification without id and createdAt.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record PublishRequest
+public record PublishRequest
 {
     /// <summary>What kind of notification, e.g. <c>price-change</c>; an id (<c>^[A-Za-z0-9._:-]{1,64}$</c>).</summary>
     public string? Type { get; init; }
@@ -33,4 +33,10 @@ public sealed record PublishRequest
 
     /// <summary>Seconds from now until it stops being shown.</summary>
     public int? TtlSeconds { get; init; }
+
+    /// <summary>Seconds from now within which every targeted store must acknowledge (1–604,800); needs <see cref="RequiresAck"/>.</summary>
+    public int? AckDeadlineSeconds { get; init; }
+
+    /// <summary>Who is told when stores miss the deadline; by default the <c>admin</c> role.</summary>
+    public PublishTarget? EscalateTo { get; init; }
 }

@@ -17,4 +17,8 @@ public sealed record ResumeResult
     /// <summary>The greatest id the hub has issued so far, or null when none.</summary>
     [DataMember(Name = "lastId")]
     public string? LastId { get; init; }
+
+    /// <summary>Notifications of this connection's audiences withdrawn since <c>afterId</c>: remove them from view.</summary>
+    [DataMember(Name = "withdrawn")]
+    public IReadOnlyList<Withdrawal> Withdrawn { get; init; } = [];
 }

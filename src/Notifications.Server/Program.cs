@@ -1,5 +1,6 @@
 using Notifications.Server.Api;
 using Notifications.Server.Auth;
+using Notifications.Server.Deadlines;
 using Notifications.Server.Delivery;
 using Notifications.Server.Devices;
 using Notifications.Server.Hub;
@@ -7,6 +8,8 @@ using Notifications.Server.Operations;
 using Notifications.Server.Pages;
 using Notifications.Server.ScaleOut;
 using Notifications.Server.Storage;
+using Notifications.Server.Webhooks;
+using Notifications.Server.Withdrawals;
 
 if (TokenCommand.IsInvoked(args))
 {
@@ -22,6 +25,9 @@ builder.AddOriginCheck();
 builder.AddNotificationStorage();
 builder.AddNotificationHub();
 builder.AddLiveDelivery();
+builder.AddDeadlines();
+builder.AddWithdrawals();
+builder.AddWebhooks();
 builder.AddRedisScaleOut();
 builder.AddNotificationsApi();
 builder.AddDevices();

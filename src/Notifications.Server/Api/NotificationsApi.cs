@@ -6,10 +6,11 @@ using Notifications.Server.Acknowledgements;
 using Notifications.Server.Auth;
 using Notifications.Server.Delivery;
 using Notifications.Server.Storage;
+using Notifications.Server.Withdrawals;
 
 namespace Notifications.Server.Api;
 
-/// <summary><c>/api/notifications</c>: publish, status with acknowledgements, history, acknowledge.</summary>
+/// <summary><c>/api/notifications</c>: publish (one or a batch), withdraw, status with acknowledgements, history, acknowledge.</summary>
 internal static class NotificationsApi
 {
     private const int DefaultHistoryLimit = 100;
@@ -28,6 +29,18 @@ internal static class NotificationsApi
             .WithName("PublishNotification")
             .WithSummary("Validates, stores, then sends a notification.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        api.MapPost("/batch", PublishBatch)
+            .RequireAuthorization(AuthenticationExtensions.AdminPolicy)
+            .WithMetadata(new RequestSizeLimitAttribute(PublishLimits.MaxBatchRequestBytes))
+            .WithName("PublishNotificationBatch")
+            .WithSummary("Validates every item, then stores all of them or none, then sends them.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        api.MapDelete("/{id}", Withdraw)
+            .RequireAuthorization(AuthenticationExtensions.AdminPolicy)
+            .WithName("WithdrawNotification")
+            .WithSummary("Withdraws a notification: screens drop it, and its deadline no longer escalates.");
 
         api.MapGet("/{id}", GetStatus)
             .RequireAuthorization(AuthenticationExtensions.AdminPolicy)
@@ -74,10 +87,48 @@ internal static class NotificationsApi
         return TypedResults.Accepted($"/api/notifications/{result.Notification.Id}", new PublishResult(result.Notification.Id));
     }
 
+    internal static async Task<Results<Accepted<PublishBatchResult>, ValidationProblem>> PublishBatch(
+        PublishBatchRequest request,
+        HttpContext http,
+        NotificationPublisher publisher,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var caller = Caller.From(http.User);
+        var errors = PublishRequestValidator.Validate(request, time.GetUtcNow().UtcDateTime);
+        if (errors.Count > 0)
+        {
+            var logger = loggers.CreateLogger(ApiLog.Category);
+            ApiLog.PublishRejected(logger, caller.Sub, errors.Keys);
+            return TypedResults.ValidationProblem(errors, title: "No notification of the batch was accepted.");
+        }
+
+        var drafts = request.Items!.Select(item => (PublishRequestValidator.ToDraft(item), item.IdempotencyKey)).ToList();
+        var results = await publisher.PublishAsync(drafts, caller.Sub, cancellationToken);
+        return TypedResults.Accepted((string?)null, new PublishBatchResult([.. results.Select(r => r.Notification.Id)]));
+    }
+
+    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Withdraw(
+        string id,
+        HttpContext http,
+        NotificationWithdrawal withdrawal,
+        CancellationToken cancellationToken)
+    {
+        if (!NotificationId.TryParse(id, out var notificationId))
+        {
+            return InvalidId(id);
+        }
+
+        var withdrawn = await withdrawal.WithdrawAsync(notificationId, Caller.From(http.User).Sub, cancellationToken);
+        return withdrawn is null ? NotFound(id) : TypedResults.NoContent();
+    }
+
     internal static async Task<Results<Ok<NotificationStatus>, ProblemHttpResult, ValidationProblem>> GetStatus(
         string id,
         INotificationStore store,
-        IStoreDirectory directory,
+        PendingStores pendingStores,
+        TimeProvider time,
         CancellationToken cancellationToken)
     {
         if (!NotificationId.TryParse(id, out var notificationId))
@@ -91,16 +142,14 @@ internal static class NotificationsApi
             return NotFound(id);
         }
 
-        var acknowledgements = await store.GetAcknowledgementsAsync(notificationId, cancellationToken);
-        var targeted = new SortedSet<string>(notification.Target.Stores, StringComparer.Ordinal);
-        if (notification.Target.All || notification.Target.Regions.Count > 0)
-        {
-            targeted.UnionWith(await directory.GetKnownStoresAsync(notification.Target.All ? null : notification.Target.Regions, cancellationToken));
-        }
+        var (acknowledgements, pending) = await pendingStores.GetAsync(notificationId, notification, cancellationToken);
+        var escalationId = notification.AckDeadline is null ? null : await store.GetEscalationIdAsync(notificationId, cancellationToken);
 
-        targeted.ExceptWith(acknowledgements.SelectMany(a => a.Stores));
+        // Overdue from the deadline on, not from the escalation a moment later; and it stays so once escalated.
+        var overdue = escalationId is not null
+            || (notification.AckDeadline <= time.GetUtcNow().UtcDateTime && pending.Count > 0 && notification.WithdrawnAt is null);
         var views = acknowledgements.Select(a => new AcknowledgementView(a.Sub, a.Stores, a.At)).ToList();
-        return TypedResults.Ok(NotificationStatus.From(notification, views, [.. targeted]));
+        return TypedResults.Ok(NotificationStatus.From(notification, views, pending, overdue, escalationId));
     }
 
     internal static async Task<Results<Ok<HistoryPage>, ValidationProblem, ProblemHttpResult>> GetHistory(

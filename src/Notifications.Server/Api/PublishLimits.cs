@@ -10,4 +10,7 @@ internal static class PublishLimits
     public const int MaxTargetsPerList = 1_000;
     public const int MaxTtlSeconds = 30 * 24 * 3600;
     public const int MaxIdempotencyKeyLength = 255;
+    public const int MaxAckDeadlineSeconds = 7 * 24 * 3600;
+    public const int MaxBatchItems = 500;
+    public const int MaxBatchRequestBytes = 1024 * 1024;
 }

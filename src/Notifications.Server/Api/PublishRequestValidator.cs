@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Notifications.Contract;
+using Notifications.Server.Auth;
 using Notifications.Server.Storage;
 
 namespace Notifications.Server.Api;
@@ -10,16 +11,41 @@ internal static class PublishRequestValidator
 {
     public static Dictionary<string, string[]> Validate(PublishRequest request, string? idempotencyKey, DateTime now)
     {
-        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        void Add(string field, string message)
+        var errors = new FieldErrors();
+        Check(request, string.Empty, errors, now);
+        CheckIdempotencyKey(idempotencyKey, "Idempotency-Key", "the Idempotency-Key header", errors);
+        return errors.ToDictionary();
+    }
+
+    /// <summary>Every item of a batch, each field named as <c>items[3].title</c>.</summary>
+    public static Dictionary<string, string[]> Validate(PublishBatchRequest request, DateTime now)
+    {
+        var errors = new FieldErrors();
+        if (request.Items is not { Count: >= 1 and <= PublishLimits.MaxBatchItems } items)
         {
-            if (!errors.TryGetValue(field, out var list))
+            errors.Add("items", $"items must hold 1 to {PublishLimits.MaxBatchItems} notifications; it holds {request.Items?.Count ?? 0}.");
+            return errors.ToDictionary();
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            var prefix = $"items[{i}]";
+            if (items[i] is not { } item)
             {
-                errors[field] = list = [];
+                errors.Add(prefix, $"{prefix} must be a notification, not null.");
+                continue;
             }
 
-            list.Add(message);
+            Check(item, prefix + ".", errors, now);
+            CheckIdempotencyKey(item.IdempotencyKey, $"{prefix}.idempotencyKey", $"{prefix}.idempotencyKey", errors);
         }
+
+        return errors.ToDictionary();
+    }
+
+    private static void Check(PublishRequest request, string prefix, FieldErrors errors, DateTime now)
+    {
+        void Add(string field, string message) => errors.Add(prefix + field, message);
 
         if (request.Type is null)
         {
@@ -65,7 +91,7 @@ internal static class PublishRequestValidator
             }
         }
 
-        ValidateTarget(request.Target, Add);
+        ValidateTarget(request.Target, "target", Add);
 
         if (request.ExpiresAt is not null && request.TtlSeconds is not null)
         {
@@ -80,13 +106,37 @@ internal static class PublishRequestValidator
             Add("ttlSeconds", $"ttlSeconds must be between 1 and {PublishLimits.MaxTtlSeconds}.");
         }
 
-        if (idempotencyKey is not null
-            && (idempotencyKey.Length is 0 or > PublishLimits.MaxIdempotencyKeyLength || idempotencyKey.Any(c => c is < '!' or > '~')))
+        if (request.AckDeadlineSeconds is { } deadline)
         {
-            Add("Idempotency-Key", $"the Idempotency-Key header must be 1 to {PublishLimits.MaxIdempotencyKeyLength} visible ASCII characters.");
+            if (deadline is < 1 or > PublishLimits.MaxAckDeadlineSeconds)
+            {
+                Add("ackDeadlineSeconds", $"ackDeadlineSeconds must be between 1 and {PublishLimits.MaxAckDeadlineSeconds}.");
+            }
+            else if (!request.RequiresAck)
+            {
+                Add("ackDeadlineSeconds", "ackDeadlineSeconds needs requiresAck: true: only a notification stores must acknowledge has a deadline.");
+            }
         }
 
-        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+        if (request.EscalateTo is not null)
+        {
+            if (request.AckDeadlineSeconds is null)
+            {
+                Add("escalateTo", "escalateTo needs ackDeadlineSeconds: escalation happens when the deadline is missed.");
+            }
+            else
+            {
+                ValidateTarget(request.EscalateTo, "escalateTo", Add);
+            }
+        }
+    }
+
+    private static void CheckIdempotencyKey(string? key, string field, string name, FieldErrors errors)
+    {
+        if (key is not null && (key.Length is 0 or > PublishLimits.MaxIdempotencyKeyLength || key.Any(c => c is < '!' or > '~')))
+        {
+            errors.Add(field, $"{name} must be 1 to {PublishLimits.MaxIdempotencyKeyLength} visible ASCII characters.");
+        }
     }
 
     public static NotificationDraft ToDraft(PublishRequest request) => new()
@@ -96,30 +146,37 @@ internal static class PublishRequestValidator
         Body = request.Body,
         Severity = request.Severity!,
         Data = request.Data is { ValueKind: JsonValueKind.Object } data ? data.Clone() : null,
-        Target = new NotificationTarget
-        {
-            All = request.Target!.All,
-            Stores = Distinct(request.Target.Stores),
-            Regions = Distinct(request.Target.Regions),
-            Users = Distinct(request.Target.Users),
-            Roles = Distinct(request.Target.Roles),
-        },
+        Target = ToTarget(request.Target)!,
         RequiresAck = request.RequiresAck,
         ExpiresAt = request.ExpiresAt is { } expiresAt ? AsUtc(expiresAt) : null,
         TimeToLive = request.TtlSeconds is { } ttl ? TimeSpan.FromSeconds(ttl) : null,
+        AckDeadlineAfter = request.AckDeadlineSeconds is { } deadline ? TimeSpan.FromSeconds(deadline) : null,
+        EscalateTo = request.AckDeadlineSeconds is null ? null : ToTarget(request.EscalateTo) ?? DefaultEscalation,
     };
 
-    private static void ValidateTarget(PublishTarget? target, Action<string, string> add)
+    /// <summary>Who hears of a missed deadline when the publisher does not say: the admins.</summary>
+    private static readonly NotificationTarget DefaultEscalation = new() { Roles = [HubRoles.Admin] };
+
+    private static NotificationTarget? ToTarget(PublishTarget? target) => target is null ? null : new NotificationTarget
+    {
+        All = target.All,
+        Stores = Distinct(target.Stores),
+        Regions = Distinct(target.Regions),
+        Users = Distinct(target.Users),
+        Roles = Distinct(target.Roles),
+    };
+
+    private static void ValidateTarget(PublishTarget? target, string name, Action<string, string> add)
     {
         if (target is null)
         {
-            add("target", "target is required: name at least one store, region, user or role, or set all: true.");
+            add(name, $"{name} is required: name at least one store, region, user or role, or set all: true.");
             return;
         }
 
         var named = 0;
         foreach (var (field, values) in (ReadOnlySpan<(string, IReadOnlyList<string>?)>)
-            [("target.stores", target.Stores), ("target.regions", target.Regions), ("target.users", target.Users), ("target.roles", target.Roles)])
+            [($"{name}.stores", target.Stores), ($"{name}.regions", target.Regions), ($"{name}.users", target.Users), ($"{name}.roles", target.Roles)])
         {
             if (values is null)
             {
@@ -141,7 +198,7 @@ internal static class PublishRequestValidator
 
         if (!target.All && named == 0)
         {
-            add("target", "target must name at least one store, region, user or role, or set all: true.");
+            add(name, $"{name} must name at least one store, region, user or role, or set all: true.");
         }
     }
 
@@ -153,4 +210,23 @@ internal static class PublishRequestValidator
         values is null ? [] : values.Distinct(StringComparer.Ordinal).ToArray();
 
     private static string Shorten(string? value) => value is { Length: > 64 } ? value[..64] + "…" : value ?? string.Empty;
+
+    /// <summary>Messages per field, in the order they were found.</summary>
+    private sealed class FieldErrors
+    {
+        private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+        public void Add(string field, string message)
+        {
+            if (!_errors.TryGetValue(field, out var list))
+            {
+                _errors[field] = list = [];
+            }
+
+            list.Add(message);
+        }
+
+        public Dictionary<string, string[]> ToDictionary() =>
+            _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+    }
 }

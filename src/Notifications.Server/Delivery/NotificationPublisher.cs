@@ -1,38 +1,69 @@
 using Notifications.Contract;
+using Notifications.Server.Deadlines;
 using Notifications.Server.Operations;
 using Notifications.Server.Storage;
 
 namespace Notifications.Server.Delivery;
 
 /// <summary>
-/// Stores a notification, which puts it in the publish log, and wakes this node's tail of the log.
-/// Delivery is the tails' work, on every node: the publisher never writes to a connection, so a
-/// publish is never held by a slow screen and a notification does not depend on this node surviving.
+/// Stores notifications, which puts them in the publish log, and wakes this node's tail of the log
+/// (and its deadline watch, for a notification with a deadline). Delivery is the tails' work, on every
+/// node: the publisher never writes to a connection, so a publish is never held by a slow screen and a
+/// notification does not depend on this node surviving.
 /// </summary>
 internal sealed partial class NotificationPublisher(
     INotificationStore store,
     LogWakeup wakeup,
+    DeadlineWakeup deadlines,
     HubMetrics metrics,
     ILogger<NotificationPublisher> logger)
 {
     public async Task<AppendResult> PublishAsync(NotificationDraft draft, string publisher, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(draft);
-        var audiences = Audience.Of(draft.Target);
+        var results = await PublishAsync([(draft, idempotencyKey)], publisher, cancellationToken);
+        return results[0];
+    }
+
+    /// <summary>Stores every draft or none (see <see cref="INotificationStore.AppendAsync"/>); results in the drafts' order.</summary>
+    public async Task<IReadOnlyList<AppendResult>> PublishAsync(
+        IReadOnlyList<(NotificationDraft Draft, string? IdempotencyKey)> drafts,
+        string publisher,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(drafts);
 
         // Keys are scoped to the publisher so that two services choosing the same key never collide.
-        var scopedKey = idempotencyKey is null ? null : $"{publisher}\n{idempotencyKey}";
-        var result = await store.AppendAsync(draft, audiences, scopedKey, cancellationToken);
-        if (result.IsReplay)
+        var appends = drafts
+            .Select(d => new DraftAppend(d.Draft, Audience.Of(d.Draft.Target), d.IdempotencyKey is null ? null : $"{publisher}\n{d.IdempotencyKey}"))
+            .ToList();
+        var results = await store.AppendAsync(appends, cancellationToken);
+
+        var stored = false;
+        for (var i = 0; i < results.Count; i++)
         {
-            LogIdempotentReplay(logger, result.Notification.Id, publisher);
-            return result;
+            var notification = results[i].Notification;
+            if (results[i].IsReplay)
+            {
+                LogIdempotentReplay(logger, notification.Id, publisher);
+                continue;
+            }
+
+            stored = true;
+            metrics.Published();
+            if (notification.AckDeadline is not null)
+            {
+                deadlines.Notify();
+            }
+
+            LogPublished(logger, notification.Id, notification.Type, notification.Severity, appends[i].Audiences.Count, publisher);
         }
 
-        wakeup.Notify();
-        metrics.Published();
-        LogPublished(logger, result.Notification.Id, result.Notification.Type, result.Notification.Severity, audiences.Count, publisher);
-        return result;
+        if (stored)
+        {
+            wakeup.Notify();
+        }
+
+        return results;
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Published {NotificationId} ({Type}, {Severity}) to {AudienceCount} audiences for {Publisher}")]

@@ -47,6 +47,7 @@ internal static class HubEndpointExtensions
         builder.Services.AddSingleton<IPresenceStore, LocalPresenceStore>();
         builder.Services.AddSingleton<HubMetrics>();
         builder.Services.AddSingleton<AcknowledgementRecorder>();
+        builder.Services.AddSingleton<PendingStores>();
         return builder;
     }
 

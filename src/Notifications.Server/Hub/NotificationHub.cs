@@ -98,13 +98,29 @@ internal sealed partial class NotificationHub(
             items = [.. items.Skip(items.Count - limit)];
         }
 
-        var missed = items.Where(n => n.ExpiresAt is null || n.ExpiresAt > read.ReadAt).ToList();
+        var missed = items.Where(n => (n.ExpiresAt is null || n.ExpiresAt > read.ReadAt) && n.WithdrawnAt is null).ToList();
+        var withdrawn = await WithdrawnSinceAsync(caller, lookbackStart, cancellationToken);
 
         // A cursor beyond every id issued comes from another data set (a store that was lost): it proves nothing.
         var recovered = after >= read.Horizon && !leftOutAfterCursor && after <= (lastId ?? NotificationId.Zero);
         metrics.Replayed(missed.Count);
         LogResumed(logger, Context.ConnectionId, afterId, missed.Count, recovered);
-        return new ResumeResult { Notifications = missed, Recovered = recovered, LastId = lastId?.ToString() };
+        return new ResumeResult { Notifications = missed, Recovered = recovered, LastId = lastId?.ToString(), Withdrawn = withdrawn };
+    }
+
+    /// <summary>
+    /// Withdrawals of this connection's notifications since the cursor's time (less the look-back
+    /// window, as for notifications): ids are times too, so a screen that saw a notification before
+    /// going offline learns of its withdrawal meanwhile.
+    /// </summary>
+    private async Task<IReadOnlyList<Withdrawal>> WithdrawnSinceAsync(Caller caller, NotificationId since, CancellationToken cancellationToken)
+    {
+        var sinceTime = DateTimeOffset.FromUnixTimeMilliseconds(since.Milliseconds).UtcDateTime;
+        var withdrawn = await store.GetWithdrawnSinceAsync(sinceTime, options.Value.MaxResumeNotifications, cancellationToken);
+        return withdrawn
+            .Where(n => Audience.Of(n.Target).Any(caller.Audiences.Contains))
+            .Select(n => new Withdrawal { Id = n.Id, WithdrawnAt = n.WithdrawnAt!.Value })
+            .ToList();
     }
 
     /// <summary>Records that this user (and its stores) has read or handled notification <paramref name="id"/>.</summary>

@@ -26,6 +26,7 @@ internal sealed partial class RedisHubEventBus(
     private static readonly Dictionary<string, Type> Arguments = new(StringComparer.Ordinal)
     {
         [HubMethods.Acknowledged] = typeof(AcknowledgementEvent),
+        [HubMethods.Withdrawn] = typeof(Withdrawal),
     };
 
     private readonly RedisChannel _channel = RedisChannel.Literal(options.Value.ChannelPrefix + ":events");

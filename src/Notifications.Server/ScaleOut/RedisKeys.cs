@@ -23,6 +23,24 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Every notification in publish order, whatever its audiences: what every node tails to deliver live.</summary>
     public RedisKey Log => Prefix + "log";
 
+    /// <summary>When a notification was withdrawn (ms), as long as its body.</summary>
+    public RedisKey WithdrawnAt(string id) => Prefix + "withdrawn:" + id;
+
+    /// <summary>Withdrawn ids scored by when (ms), for Resume; trimmed to the retention.</summary>
+    public RedisKey Withdrawals => Prefix + "withdrawals";
+
+    /// <summary>Ids of notifications whose deadline is not settled, scored by the deadline (ms).</summary>
+    public RedisKey Deadlines => Prefix + "deadlines";
+
+    /// <summary>The escalation sent when a notification's deadline was missed.</summary>
+    public RedisKey Escalation(string id) => Prefix + "escalation:" + id;
+
+    /// <summary>An endpoint's webhook deliveries, scored by when each is next due (ms).</summary>
+    public RedisKey WebhookQueue(string endpoint) => Prefix + "webhooks:queue:" + endpoint;
+
+    /// <summary>An endpoint's attempts per queued delivery.</summary>
+    public RedisKey WebhookAttempts(string endpoint) => Prefix + "webhooks:attempts:" + endpoint;
+
     public RedisKey Stream(string audience) => Prefix + "s:" + audience;
 
     /// <summary>The greatest id trimmed from an audience's stream (kept as long as the stream).</summary>

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Notifications.Contract;
 using Notifications.Server.Storage;
+using Notifications.Server.Webhooks;
 using StackExchange.Redis;
 
 namespace Notifications.Server.ScaleOut;
@@ -12,60 +14,128 @@ namespace Notifications.Server.ScaleOut;
 /// </summary>
 internal sealed class RedisNotificationStore(
     RedisConnection redis,
+    WebhookEndpoints webhooks,
     IOptions<RetentionOptions> retention) : INotificationStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly RedisKeys _keys = redis.Keys;
 
-    public Task<AppendResult> AppendAsync(NotificationDraft draft, IReadOnlyList<string> audiences, string? idempotencyKey, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<DraftAppend> appends, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(draft);
-        ArgumentNullException.ThrowIfNull(audiences);
+        ArgumentNullException.ThrowIfNull(appends);
         var settings = retention.Value;
-        var redisKeys = new List<RedisKey>(4 + (2 * audiences.Count))
+        var queues = webhooks.For(WebhookEventTypes.Published);
+        var redisKeys = new List<RedisKey>(4 + queues.Count + (3 * appends.Count)) { _keys.LastId, _keys.Epoch, _keys.Log, _keys.Deadlines };
+        redisKeys.AddRange(queues.Select(_keys.WebhookQueue));
+        var values = new List<RedisValue>(8 + (4 * appends.Count))
         {
-            _keys.LastId,
-            idempotencyKey is null ? _keys.Prefix + "no-idempotency-key" : _keys.Idempotency(idempotencyKey),
-            _keys.Epoch,
-            _keys.Log,
-        };
-        var distinct = audiences.Distinct(StringComparer.Ordinal).ToList();
-        redisKeys.AddRange(distinct.Select(_keys.Stream));
-        redisKeys.AddRange(distinct.Select(_keys.Horizon));
-        var draftJson = JsonSerializer.Serialize(draft, Json);
-        RedisValue[] values =
-        [
-            draftJson,
             _keys.BodyPrefix,
             settings.MaxCountPerAudience,
             (long)settings.MaxAge.TotalMilliseconds,
-            idempotencyKey is null ? 0 : (long)settings.IdempotencyWindow.TotalMilliseconds,
+            (long)settings.IdempotencyWindow.TotalMilliseconds,
             Math.Max(settings.MaxCountPerAudience, MinimumLogLength),
             redis.LogChannel.ToString(),
-        ];
-
-        return redis.WriteReplicatedAsync(async db =>
+            queues.Count,
+            appends.Count,
+        };
+        var drafts = new string[appends.Count];
+        for (var i = 0; i < appends.Count; i++)
         {
-            // Plain EVAL, never EVALSHA: a NOSCRIPT retry would be sent after the WAIT queued behind it.
-            var reply = (RedisResult[])(await db.ExecuteAsync("EVAL", [RedisScripts.Publish, redisKeys.Count, .. redisKeys.Select(k => (object)k), .. values.Select(v => (object)v)]))!;
-            var stored = (int)reply[0] == 1;
-            var id = Parse((string)reply[1]!);
-            if (stored)
+            var (draft, audiences, idempotencyKey) = appends[i];
+            var distinct = audiences.Distinct(StringComparer.Ordinal).ToList();
+            redisKeys.Add(idempotencyKey is null ? _keys.Prefix + "no-idempotency-key" : _keys.Idempotency(idempotencyKey));
+            redisKeys.AddRange(distinct.Select(_keys.Stream));
+            redisKeys.AddRange(distinct.Select(_keys.Horizon));
+            drafts[i] = JsonSerializer.Serialize(draft, Json);
+            values.Add(drafts[i]);
+            values.Add(distinct.Count);
+            values.Add(draft.AckDeadlineAfter is { } deadline ? (long)deadline.TotalMilliseconds : 0);
+            values.Add(idempotencyKey is null ? 0 : 1);
+        }
+
+        return redis.WriteReplicatedAsync<IReadOnlyList<AppendResult>>(async db =>
+        {
+            var reply = (RedisResult[])(await EvalAsync(db, RedisScripts.Publish, redisKeys, values))!;
+            var results = new AppendResult[reply.Length];
+            for (var i = 0; i < reply.Length; i++)
             {
-                return new AppendResult(ToNotification(id, draftJson), IsReplay: false);
+                var item = (RedisResult[])reply[i]!;
+                var id = Parse((string)item[1]!);
+                if ((int)item[0] == 1)
+                {
+                    results[i] = new AppendResult(ToNotification(id, drafts[i]), IsReplay: false);
+                    continue;
+                }
+
+                var body = (string?)item[2];
+                results[i] = new AppendResult(ToNotification(id, string.IsNullOrEmpty(body) ? drafts[i] : body), IsReplay: true);
             }
 
-            var body = (string?)reply[2];
-            return new AppendResult(ToNotification(id, string.IsNullOrEmpty(body) ? draftJson : body), IsReplay: true);
+            return results;
         }, cancellationToken);
     }
 
     public Task<Notification?> GetAsync(NotificationId id, CancellationToken cancellationToken) =>
+        redis.RunAsync(async db => await ReadBodiesAsync(db, [id], withWithdrawals: true) is [var notification] ? notification : null, cancellationToken);
+
+    public async Task<WithdrawResult?> WithdrawAsync(NotificationId id, CancellationToken cancellationToken)
+    {
+        var key = id.ToString();
+        RedisKey[] keys =
+        [
+            _keys.Body(key), _keys.WithdrawnAt(key), _keys.Withdrawals, _keys.Deadlines,
+            .. webhooks.For(WebhookEventTypes.Withdrawn).Select(_keys.WebhookQueue),
+        ];
+        RedisValue[] values = [key, (long)retention.Value.MaxAge.TotalMilliseconds, new WebhookEventKey(WebhookEventTypes.Withdrawn, id).ToString()];
+        var reply = (RedisResult[])(await redis.WriteReplicatedAsync(db => EvalAsync(db, RedisScripts.Withdraw, keys, values), cancellationToken))!;
+        if ((int)reply[0] == -1)
+        {
+            return null;
+        }
+
+        var notification = await GetAsync(id, cancellationToken);
+        return notification is null ? null : new WithdrawResult(notification, IsFirst: (int)reply[0] == 1);
+    }
+
+    public Task<IReadOnlyList<Notification>> GetWithdrawnSinceAsync(DateTime since, int limit, CancellationToken cancellationToken) =>
         redis.RunAsync(async db =>
         {
-            var body = await db.StringGetAsync(_keys.Body(id.ToString()));
-            return body.IsNullOrEmpty ? null : ToNotification(id, body!);
+            var from = new DateTimeOffset(DateTime.SpecifyKind(since, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
+            var ids = await db.SortedSetRangeByScoreAsync(_keys.Withdrawals, from, double.PositiveInfinity, take: limit);
+            return await ReadBodiesAsync(db, [.. ids.Select(i => Parse(i!))], withWithdrawals: true);
+        }, cancellationToken);
+
+    public Task<DueDeadlines> GetDueDeadlinesAsync(int limit, CancellationToken cancellationToken) =>
+        redis.RunAsync(async db =>
+        {
+            var reply = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.DueDeadlines, [_keys.Deadlines], [limit]))!;
+            var now = long.Parse((string)reply[0]!, CultureInfo.InvariantCulture);
+            var due = ((RedisResult[])reply[1]!).Select(r => Parse((string)r!)).ToList();
+            var next = long.Parse((string)reply[2]!, CultureInfo.InvariantCulture);
+            return new DueDeadlines(due, next < 0 ? null : TimeSpan.FromMilliseconds(next - now));
+        }, cancellationToken);
+
+    public Task SettleDeadlineAsync(NotificationId id, string? escalationId, CancellationToken cancellationToken)
+    {
+        var key = id.ToString();
+        RedisKey[] keys =
+        [
+            _keys.Deadlines, _keys.Escalation(key), _keys.Body(key),
+            .. webhooks.For(WebhookEventTypes.Overdue).Select(_keys.WebhookQueue),
+        ];
+        RedisValue[] values = [key, escalationId ?? string.Empty, new WebhookEventKey(WebhookEventTypes.Overdue, id).ToString()];
+        return redis.WriteReplicatedAsync(db => EvalAsync(db, RedisScripts.SettleDeadline, keys, values), cancellationToken);
+    }
+
+    public Task<string?> GetEscalationIdAsync(NotificationId id, CancellationToken cancellationToken) =>
+        redis.RunAsync(async db => (string?)await db.StringGetAsync(_keys.Escalation(id.ToString())), cancellationToken);
+
+    public Task<Acknowledgement?> GetAcknowledgementAsync(NotificationId id, string sub, CancellationToken cancellationToken) =>
+        redis.RunAsync(async db =>
+        {
+            var json = await db.HashGetAsync(_keys.Acknowledgements(id.ToString()), sub);
+            return json.IsNullOrEmpty ? null : JsonSerializer.Deserialize<Acknowledgement>((string)json!, Json);
         }, cancellationToken);
 
     public Task<StreamRead> ReadAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken) =>
@@ -132,7 +202,7 @@ internal sealed class RedisNotificationStore(
                 page.Reverse();
             }
 
-            return new StreamRead(await ReadBodiesAsync(db, page), hasMore, horizon, now.UtcDateTime);
+            return new StreamRead(await ReadBodiesAsync(db, page, withWithdrawals: true), hasMore, horizon, now.UtcDateTime);
         }, cancellationToken);
     }
 
@@ -148,20 +218,44 @@ internal sealed class RedisNotificationStore(
             List<NotificationId> ids = [.. ((RedisResult[])(await range)!).Select(e => Parse((string)((RedisResult[])e!)[0]!))];
             var first = (RedisResult[])(await oldest)!;
             var trimmedPast = after != NotificationId.Zero && first.Length > 0 && Parse((string)((RedisResult[])first[0]!)[0]!) > after;
-            return new LogPage(await ReadBodiesAsync(db, ids), ids.Count > 0 ? ids[^1] : after, trimmedPast);
+            // Live delivery sends what was published; a withdrawal follows it as its own message.
+            return new LogPage(await ReadBodiesAsync(db, ids, withWithdrawals: false), ids.Count > 0 ? ids[^1] : after, trimmedPast);
         }, cancellationToken);
     }
 
     /// <summary>The bodies of <paramref name="ids"/> in their order, without those that expired meanwhile.</summary>
-    private async Task<IReadOnlyList<Notification>> ReadBodiesAsync(IDatabase db, List<NotificationId> ids)
+    private async Task<IReadOnlyList<Notification>> ReadBodiesAsync(IDatabase db, List<NotificationId> ids, bool withWithdrawals)
     {
         if (ids.Count == 0)
         {
             return [];
         }
 
-        var bodies = await db.StringGetAsync([.. ids.Select(id => _keys.Body(id.ToString()))]);
-        return ids.Zip(bodies).Where(p => !p.Second.IsNullOrEmpty).Select(p => ToNotification(p.First, p.Second!)).ToList();
+        var keys = ids.Select(id => _keys.Body(id.ToString()));
+        if (withWithdrawals)
+        {
+            keys = keys.Concat(ids.Select(id => _keys.WithdrawnAt(id.ToString())));
+        }
+
+        var values = await db.StringGetAsync([.. keys]);
+        var notifications = new List<Notification>(ids.Count);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (values[i].IsNullOrEmpty)
+            {
+                continue;
+            }
+
+            var notification = ToNotification(ids[i], values[i]!);
+            if (withWithdrawals && values[ids.Count + i].TryParse(out long withdrawnMs))
+            {
+                notification = notification with { WithdrawnAt = DateTimeOffset.FromUnixTimeMilliseconds(withdrawnMs).UtcDateTime };
+            }
+
+            notifications.Add(notification);
+        }
+
+        return notifications;
     }
 
     public Task<NotificationId?> GetLastIdAsync(CancellationToken cancellationToken) =>
@@ -176,8 +270,8 @@ internal sealed class RedisNotificationStore(
         {
             var result = (int)await db.ScriptEvaluateAsync(
                 RedisScripts.Acknowledge,
-                [_keys.Body(key), _keys.Acknowledgements(key)],
-                [acknowledgement.Sub, JsonSerializer.Serialize(acknowledgement, Json)]);
+                [_keys.Body(key), _keys.Acknowledgements(key), .. webhooks.For(WebhookEventTypes.Acknowledged).Select(_keys.WebhookQueue)],
+                [acknowledgement.Sub, JsonSerializer.Serialize(acknowledgement, Json), new WebhookEventKey(WebhookEventTypes.Acknowledged, id, acknowledgement.Sub).ToString()]);
             return result == 1;
         }, cancellationToken);
     }
@@ -194,6 +288,10 @@ internal sealed class RedisNotificationStore(
         }, cancellationToken);
 
     public Task PingAsync(CancellationToken cancellationToken) => redis.RunAsync(db => db.PingAsync(), cancellationToken);
+
+    // Plain EVAL, never EVALSHA, for writes that WAIT may follow: a NOSCRIPT retry would be sent after the WAIT queued behind it.
+    private static Task<RedisResult> EvalAsync(IDatabaseAsync db, string script, IReadOnlyCollection<RedisKey> keys, IEnumerable<RedisValue> values) =>
+        db.ExecuteAsync("EVAL", [script, keys.Count, .. keys.Select(k => (object)k), .. values.Select(v => (object)v)]);
 
     // The publish log is what every node tails to deliver live: it must outlast a node's outage, not the whole retention.
     private const int MinimumLogLength = 100_000;

@@ -4,6 +4,7 @@ using Notifications.Server.Delivery;
 using Notifications.Server.Devices;
 using Notifications.Server.Presence;
 using Notifications.Server.Storage;
+using Notifications.Server.Webhooks;
 
 namespace Notifications.Server.ScaleOut;
 
@@ -42,6 +43,7 @@ internal static class ScaleOutExtensions
         builder.Services.AddHostedService<PresenceHeartbeat>();
         builder.Services.Replace(ServiceDescriptor.Singleton<ICallerRateLimits, RedisCallerRateLimits>());
         builder.Services.Replace(ServiceDescriptor.Singleton<IDeviceStore, RedisDeviceStore>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IWebhookOutbox, RedisWebhookOutbox>());
         return builder;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Notifications.Contract;
+using Notifications.Server.Webhooks;
 
 namespace Notifications.Server.Storage;
 
@@ -29,68 +30,91 @@ internal sealed class InMemoryNotificationStore : INotificationStore
     // Entries dropped by the count limit before their age: still queued in _byAge until compacted.
     private int _deadInAgeQueue;
 
-    public InMemoryNotificationStore(IOptions<RetentionOptions> retention, TimeProvider time)
+    // Deadlines not yet settled, earliest first.
+    private readonly SortedSet<(DateTime Deadline, NotificationId Id)> _deadlines = [];
+    private readonly Queue<Entry> _withdrawals = new();
+    private readonly InMemoryWebhookOutbox _webhooks;
+
+    public InMemoryNotificationStore(IOptions<RetentionOptions> retention, TimeProvider time, InMemoryWebhookOutbox webhooks)
     {
+        _webhooks = webhooks;
         _retention = retention.Value;
         _time = time;
         _startHorizon = NotificationId.At(time.GetUtcNow());
         _last = _startHorizon;
     }
 
-    public Task<AppendResult> AppendAsync(NotificationDraft draft, IReadOnlyList<string> audiences, string? idempotencyKey, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<DraftAppend> appends, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(draft);
-        ArgumentNullException.ThrowIfNull(audiences);
+        ArgumentNullException.ThrowIfNull(appends);
         lock (_gate)
         {
             var now = _time.GetUtcNow();
             TrimExpired(now);
-            if (idempotencyKey is not null && _idempotency.TryGetValue(idempotencyKey, out var seen))
+            var results = new List<AppendResult>(appends.Count);
+            foreach (var append in appends)
             {
-                return Task.FromResult(new AppendResult(seen.Notification, IsReplay: true));
+                results.Add(Append(append, now));
             }
 
-            _last = _last.Next(now.ToUnixTimeMilliseconds());
-            _issuedAny = true;
-            var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(_last.Milliseconds).UtcDateTime;
-            var entry = new Entry(_last, draft.ToNotification(_last, createdAt), audiences.Distinct(StringComparer.Ordinal).ToArray());
-
-            _byId.Add(entry.Id, entry);
-            _byAge.Enqueue(entry);
-            _log.Append(entry);
-            if (_log.Count > LogCapacity)
-            {
-                _log.RemoveOldest();
-            }
-
-            foreach (var audience in entry.Audiences)
-            {
-                if (!_streams.TryGetValue(audience, out var stream))
-                {
-                    stream = new AudienceStream();
-                    _streams.Add(audience, stream);
-                }
-
-                stream.Append(entry);
-                entry.References++;
-                while (stream.Count > _retention.MaxCountPerAudience)
-                {
-                    if (Release(stream.RemoveOldest()))
-                    {
-                        _deadInAgeQueue++;
-                    }
-                }
-            }
-
-            if (idempotencyKey is not null)
-            {
-                var record = new IdempotencyRecord(idempotencyKey, entry.Notification, now + _retention.IdempotencyWindow);
-                _idempotency.Add(idempotencyKey, record);
-                _idempotencyByAge.Enqueue(record);
-            }
-
-            return Task.FromResult(new AppendResult(entry.Notification, IsReplay: false));
+            return Task.FromResult<IReadOnlyList<AppendResult>>(results);
         }
+    }
+
+    private AppendResult Append(DraftAppend append, DateTimeOffset now)
+    {
+        var (draft, audiences, idempotencyKey) = append;
+        if (idempotencyKey is not null && _idempotency.TryGetValue(idempotencyKey, out var seen))
+        {
+            return new AppendResult(seen.Notification, IsReplay: true);
+        }
+
+        _last = _last.Next(now.ToUnixTimeMilliseconds());
+        _issuedAny = true;
+        var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(_last.Milliseconds).UtcDateTime;
+        var entry = new Entry(_last, draft.ToNotification(_last, createdAt), audiences.Distinct(StringComparer.Ordinal).ToArray());
+
+        _byId.Add(entry.Id, entry);
+        _byAge.Enqueue(entry);
+        _log.Append(entry);
+        if (_log.Count > LogCapacity)
+        {
+            _log.RemoveOldest();
+        }
+
+        foreach (var audience in entry.Audiences)
+        {
+            if (!_streams.TryGetValue(audience, out var stream))
+            {
+                stream = new AudienceStream();
+                _streams.Add(audience, stream);
+            }
+
+            stream.Append(entry);
+            entry.References++;
+            while (stream.Count > _retention.MaxCountPerAudience)
+            {
+                if (Release(stream.RemoveOldest()))
+                {
+                    _deadInAgeQueue++;
+                }
+            }
+        }
+
+        if (idempotencyKey is not null)
+        {
+            var record = new IdempotencyRecord(idempotencyKey, entry.Notification, now + _retention.IdempotencyWindow);
+            _idempotency.Add(idempotencyKey, record);
+            _idempotencyByAge.Enqueue(record);
+        }
+
+        if (entry.Notification.AckDeadline is { } deadline)
+        {
+            _deadlines.Add((deadline, entry.Id));
+        }
+
+        _webhooks.Enqueue(new WebhookEventKey(WebhookEventTypes.Published, entry.Id));
+        return new AppendResult(entry.Notification, IsReplay: false);
     }
 
     public Task<Notification?> GetAsync(NotificationId id, CancellationToken cancellationToken)
@@ -98,7 +122,96 @@ internal sealed class InMemoryNotificationStore : INotificationStore
         lock (_gate)
         {
             TrimExpired(_time.GetUtcNow());
-            return Task.FromResult(_byId.TryGetValue(id, out var entry) ? entry.Notification : null);
+            return Task.FromResult(_byId.TryGetValue(id, out var entry) ? entry.Current : null);
+        }
+    }
+
+    public Task<WithdrawResult?> WithdrawAsync(NotificationId id, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            TrimExpired(now);
+            if (!_byId.TryGetValue(id, out var entry))
+            {
+                return Task.FromResult<WithdrawResult?>(null);
+            }
+
+            if (entry.WithdrawnAt is not null)
+            {
+                return Task.FromResult<WithdrawResult?>(new WithdrawResult(entry.Current, IsFirst: false));
+            }
+
+            entry.WithdrawnAt = now.UtcDateTime;
+            _withdrawals.Enqueue(entry);
+            if (entry.Notification.AckDeadline is { } deadline)
+            {
+                _deadlines.Remove((deadline, entry.Id));
+            }
+
+            _webhooks.Enqueue(new WebhookEventKey(WebhookEventTypes.Withdrawn, entry.Id));
+            return Task.FromResult<WithdrawResult?>(new WithdrawResult(entry.Current, IsFirst: true));
+        }
+    }
+
+    public Task<IReadOnlyList<Notification>> GetWithdrawnSinceAsync(DateTime since, int limit, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            TrimExpired(_time.GetUtcNow());
+            IReadOnlyList<Notification> withdrawn = _withdrawals
+                .Where(e => e.WithdrawnAt >= since && _byId.ContainsKey(e.Id))
+                .Take(limit)
+                .Select(e => e.Current)
+                .ToList();
+            return Task.FromResult(withdrawn);
+        }
+    }
+
+    public Task<DueDeadlines> GetDueDeadlinesAsync(int limit, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow().UtcDateTime;
+            var due = _deadlines.TakeWhile(d => d.Deadline <= now).Take(limit).Select(d => d.Id).ToList();
+            var next = _deadlines.FirstOrDefault(d => d.Deadline > now);
+            return Task.FromResult(new DueDeadlines(due, next.Id == default ? null : next.Deadline - now));
+        }
+    }
+
+    public Task SettleDeadlineAsync(NotificationId id, string? escalationId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var scheduled = _deadlines.FirstOrDefault(d => d.Id == id);
+            if (scheduled.Id != id || !_deadlines.Remove(scheduled))
+            {
+                return Task.CompletedTask;
+            }
+
+            if (escalationId is not null && _byId.TryGetValue(id, out var entry))
+            {
+                entry.EscalationId = escalationId;
+                _webhooks.Enqueue(new WebhookEventKey(WebhookEventTypes.Overdue, id));
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task<string?> GetEscalationIdAsync(NotificationId id, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_byId.TryGetValue(id, out var entry) ? entry.EscalationId : null);
+        }
+    }
+
+    public Task<Acknowledgement?> GetAcknowledgementAsync(NotificationId id, string sub, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_byId.TryGetValue(id, out var entry) ? entry.Acknowledgements.Find(a => a.Sub == sub) : null);
         }
     }
 
@@ -119,7 +232,7 @@ internal sealed class InMemoryNotificationStore : INotificationStore
                 .Take(limit + 1)
                 .ToList();
             var hasMore = merged.Count > limit;
-            var items = merged.Take(limit).Select(e => e.Notification).ToList();
+            var items = merged.Take(limit).Select(e => e.Current).ToList();
             return Task.FromResult(new StreamRead(items, hasMore, horizon, _time.GetUtcNow().UtcDateTime));
         }
     }
@@ -141,7 +254,7 @@ internal sealed class InMemoryNotificationStore : INotificationStore
                 .Take(limit + 1)
                 .ToList();
             var hasMore = merged.Count > limit;
-            var items = merged.Take(limit).Reverse().Select(e => e.Notification).ToList();
+            var items = merged.Take(limit).Reverse().Select(e => e.Current).ToList();
             return Task.FromResult(new StreamRead(items, hasMore, horizon, _time.GetUtcNow().UtcDateTime));
         }
     }
@@ -177,6 +290,7 @@ internal sealed class InMemoryNotificationStore : INotificationStore
             }
 
             entry.Acknowledgements.Add(acknowledgement);
+            _webhooks.Enqueue(new WebhookEventKey(WebhookEventTypes.Acknowledged, id, acknowledgement.Sub));
             return Task.FromResult(true);
         }
     }
@@ -248,6 +362,11 @@ internal sealed class InMemoryNotificationStore : INotificationStore
             _deadInAgeQueue = 0;
         }
 
+        while (_withdrawals.TryPeek(out var withdrawn) && !_byId.ContainsKey(withdrawn.Id))
+        {
+            _withdrawals.Dequeue();
+        }
+
         while (_idempotencyByAge.TryPeek(out var record) && record.ExpiresAt <= now)
         {
             _idempotencyByAge.Dequeue();
@@ -290,6 +409,13 @@ internal sealed class InMemoryNotificationStore : INotificationStore
         public int References { get; set; }
 
         public List<Acknowledgement> Acknowledgements { get; } = [];
+
+        public DateTime? WithdrawnAt { get; set; }
+
+        public string? EscalationId { get; set; }
+
+        /// <summary>The notification as it stands now: withdrawn or not.</summary>
+        public Notification Current => WithdrawnAt is null ? Notification : Notification with { WithdrawnAt = WithdrawnAt };
     }
 
     // The log only has to stay ahead of this node's own tail, which reads it as soon as it grows.

@@ -24,6 +24,13 @@ internal sealed record NotificationDraft
 
     public TimeSpan? TimeToLive { get; init; }
 
+    /// <summary>From creation to the acknowledgement deadline, or null.</summary>
+    public TimeSpan? AckDeadlineAfter { get; init; }
+
+    public NotificationTarget? EscalateTo { get; init; }
+
+    public string? RelatesTo { get; init; }
+
     public Notification ToNotification(NotificationId id, DateTime createdAt) => new()
     {
         Id = id.ToString(),
@@ -36,5 +43,8 @@ internal sealed record NotificationDraft
         RequiresAck = RequiresAck,
         CreatedAt = createdAt,
         ExpiresAt = TimeToLive is { } ttl ? createdAt + ttl : ExpiresAt,
+        AckDeadline = AckDeadlineAfter is { } deadline ? createdAt + deadline : null,
+        EscalateTo = EscalateTo,
+        RelatesTo = RelatesTo,
     };
 }

@@ -12,7 +12,7 @@ public sealed class LogTailTests : HubTest
 
     private protected override HubApplication CreateApp() => new HubApplication(services: services =>
     {
-        services.AddSingleton(sp => new SwappableStore(new InMemoryNotificationStore(sp.GetRequiredService<IOptions<RetentionOptions>>(), TimeProvider.System)));
+        services.AddSingleton(sp => new SwappableStore(StoreFactory.InMemory(sp.GetRequiredService<IOptions<RetentionOptions>>(), TimeProvider.System)));
         services.AddSingleton<INotificationStore>(sp => sp.GetRequiredService<SwappableStore>());
     }).UseRealSockets();
 
@@ -25,7 +25,7 @@ public sealed class LogTailTests : HubTest
 
         // Another data set whose clock is an hour behind: every id it issues is below what the screen saw.
         var retention = App.Services.GetRequiredService<IOptions<RetentionOptions>>();
-        Store.Current = new InMemoryNotificationStore(retention, new ManualClock(DateTimeOffset.UtcNow.AddHours(-1)));
+        Store.Current = StoreFactory.InMemory(retention, new ManualClock(DateTimeOffset.UtcNow.AddHours(-1)));
         await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
 
         await Eventually.TrueAsync(() => screen.Resumes == 2, "the screen was closed, reconnected and resumed");

@@ -7,8 +7,10 @@ namespace Notifications.Server.Tests.Infrastructure;
 /// The real in-memory store with gates that hold the log tail before it reads the publish log, or a
 /// Resume between reading and answering, so a test can force the interleavings that could lose a notification.
 /// </summary>
-internal sealed class GatedStore(INotificationStore inner) : INotificationStore
+internal sealed class GatedStore(INotificationStore inner) : DelegatingStore
 {
+    protected override INotificationStore Inner => inner;
+
     private readonly TaskCompletionSource _releaseLog = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _releaseResume = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _holdLog;
@@ -31,13 +33,7 @@ internal sealed class GatedStore(INotificationStore inner) : INotificationStore
 
     public void ReleaseResume() => _releaseResume.TrySetResult();
 
-    public Task<AppendResult> AppendAsync(NotificationDraft draft, IReadOnlyList<string> audiences, string? idempotencyKey, CancellationToken cancellationToken) =>
-        inner.AppendAsync(draft, audiences, idempotencyKey, cancellationToken);
-
-    public Task<StreamRead> ReadAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken) =>
-        inner.ReadAsync(audiences, after, limit, cancellationToken);
-
-    public async Task<StreamRead> ReadNewestAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken)
+    public override async Task<StreamRead> ReadNewestAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken)
     {
         var read = await inner.ReadNewestAsync(audiences, after, limit, cancellationToken);
         if (_holdNextResume)
@@ -50,7 +46,7 @@ internal sealed class GatedStore(INotificationStore inner) : INotificationStore
         return read;
     }
 
-    public async Task<LogPage> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken)
+    public override async Task<LogPage> ReadLogAsync(NotificationId after, int limit, CancellationToken cancellationToken)
     {
         if (_holdLog)
         {
@@ -59,14 +55,4 @@ internal sealed class GatedStore(INotificationStore inner) : INotificationStore
 
         return await inner.ReadLogAsync(after, limit, cancellationToken);
     }
-
-    public Task<Notification?> GetAsync(NotificationId id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
-
-    public Task<NotificationId?> GetLastIdAsync(CancellationToken cancellationToken) => inner.GetLastIdAsync(cancellationToken);
-
-    public Task<bool> AcknowledgeAsync(NotificationId id, Acknowledgement acknowledgement, CancellationToken cancellationToken) => inner.AcknowledgeAsync(id, acknowledgement, cancellationToken);
-
-    public Task<IReadOnlyList<Acknowledgement>> GetAcknowledgementsAsync(NotificationId id, CancellationToken cancellationToken) => inner.GetAcknowledgementsAsync(id, cancellationToken);
-
-    public Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
 }

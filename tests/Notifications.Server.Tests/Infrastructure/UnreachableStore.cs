@@ -6,7 +6,19 @@ namespace Notifications.Server.Tests.Infrastructure;
 /// <summary>A store whose server is down: every call fails the way a real store reports it.</summary>
 internal sealed class UnreachableStore : INotificationStore
 {
-    public Task<AppendResult> AppendAsync(NotificationDraft draft, IReadOnlyList<string> audiences, string? idempotencyKey, CancellationToken cancellationToken) => throw Down();
+    public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<DraftAppend> appends, CancellationToken cancellationToken) => throw Down();
+
+    public Task<WithdrawResult?> WithdrawAsync(NotificationId id, CancellationToken cancellationToken) => throw Down();
+
+    public Task<IReadOnlyList<Notification>> GetWithdrawnSinceAsync(DateTime since, int limit, CancellationToken cancellationToken) => throw Down();
+
+    public Task<DueDeadlines> GetDueDeadlinesAsync(int limit, CancellationToken cancellationToken) => throw Down();
+
+    public Task SettleDeadlineAsync(NotificationId id, string? escalationId, CancellationToken cancellationToken) => throw Down();
+
+    public Task<string?> GetEscalationIdAsync(NotificationId id, CancellationToken cancellationToken) => throw Down();
+
+    public Task<Acknowledgement?> GetAcknowledgementAsync(NotificationId id, string sub, CancellationToken cancellationToken) => throw Down();
 
     public Task<Notification?> GetAsync(NotificationId id, CancellationToken cancellationToken) => throw Down();
 

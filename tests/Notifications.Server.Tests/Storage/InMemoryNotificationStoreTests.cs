@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Notifications.Contract;
 using Notifications.Server.Storage;
+using Notifications.Server.Tests.Infrastructure;
+using Notifications.Server.Webhooks;
 
 namespace Notifications.Server.Tests.Storage;
 
@@ -9,7 +11,7 @@ public sealed class InMemoryNotificationStoreTests : NotificationStoreContract
     [Fact]
     public async Task AReaderThatFellBehindTheLogsCapacityIsToldTheLogWasTrimmedPastIt()
     {
-        var store = new InMemoryNotificationStore(Options.Create(Keep(count: 100)), Time);
+        var store = StoreFactory.InMemory(Options.Create(Keep(count: 100)), Time);
         var first = (await store.AppendAsync(Draft(), ["all"], null, CancellationToken.None)).Notification.Id;
         for (var i = 0; i < 10_000; i++)
         {
@@ -27,7 +29,7 @@ public sealed class InMemoryNotificationStoreTests : NotificationStoreContract
     [Fact]
     public async Task MemoryStaysFlatUnderASteadyStreamToOneAudience()
     {
-        var store = new InMemoryNotificationStore(Options.Create(Keep(count: 100)), Time);
+        var store = StoreFactory.InMemory(Options.Create(Keep(count: 100)), Time);
 
         // 100 a second for 200 s into one audience: the count limit, not the ten-minute age, bounds it.
         var sizes = new List<int>();
@@ -48,7 +50,7 @@ public sealed class InMemoryNotificationStoreTests : NotificationStoreContract
     [Fact]
     public async Task MemoryStaysFlatWhenEveryNotificationGoesToANewAudience()
     {
-        var store = new InMemoryNotificationStore(Options.Create(Keep(count: 1_000)), Time);
+        var store = StoreFactory.InMemory(Options.Create(Keep(count: 1_000)), Time);
 
         // One a second to a new user each time: only the age limit can trim these.
         for (var i = 0; i < 3_000; i++)
@@ -60,8 +62,14 @@ public sealed class InMemoryNotificationStoreTests : NotificationStoreContract
         Assert.InRange(store.RetainedCount, 3 * 590, 3 * 601); // ten minutes at one a second, counted in three indexes
     }
 
+    private protected override (INotificationStore Store, IWebhookOutbox Outbox) CreateStore(WebhookEndpoints endpoints)
+    {
+        var outbox = new InMemoryWebhookOutbox(endpoints, Time);
+        return (StoreFactory.InMemory(Options.Create(Retention), Time, outbox), outbox);
+    }
+
     private protected override INotificationStore CreateStore(RetentionOptions retention) =>
-        new InMemoryNotificationStore(Options.Create(retention), Time);
+        StoreFactory.InMemory(Options.Create(retention), Time);
 
     private protected override Task PassAsync(TimeSpan duration)
     {

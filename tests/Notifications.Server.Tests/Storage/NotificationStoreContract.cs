@@ -1,6 +1,7 @@
 using Notifications.Contract;
 using Notifications.Server.Storage;
 using Notifications.Server.Tests.Infrastructure;
+using Notifications.Server.Webhooks;
 
 namespace Notifications.Server.Tests.Storage;
 
@@ -15,6 +16,9 @@ public abstract class NotificationStoreContract
     protected ManualClock Time { get; } = new(DateTimeOffset.UtcNow);
 
     private protected abstract INotificationStore CreateStore(RetentionOptions retention);
+
+    /// <summary>A store that queues webhooks for <paramref name="endpoints"/>, with the outbox it fills.</summary>
+    private protected abstract (INotificationStore Store, IWebhookOutbox Outbox) CreateStore(WebhookEndpoints endpoints);
 
     /// <summary>Lets time pass for the store: the test clock for the in-memory store, real time for Redis (whose clock it is).</summary>
     private protected abstract Task PassAsync(TimeSpan duration);
@@ -234,6 +238,128 @@ public abstract class NotificationStoreContract
 
         Assert.Equal(result.Notification.CreatedAt.AddMinutes(5), result.Notification.ExpiresAt);
         Assert.Equal(Parse(result.Notification.Id).Milliseconds, new DateTimeOffset(result.Notification.CreatedAt).ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
+    public async Task ABatchIsStoredInOrderAndAKeyReusedWithinItGivesTheFirstId()
+    {
+        var store = CreateStore(Retention);
+        var results = await store.AppendAsync(
+            [new DraftAppend(Draft(), ["store:a"], "k-1"), new DraftAppend(Draft(), ["store:b"], null), new DraftAppend(Draft(), ["store:c"], "k-1")],
+            CancellationToken.None);
+
+        Assert.Equal([false, false, true], results.Select(r => r.IsReplay));
+        Assert.Equal(results[0].Notification.Id, results[2].Notification.Id);
+        Assert.True(Parse(results[0].Notification.Id) < Parse(results[1].Notification.Id));
+        Assert.Empty((await store.ReadAsync(["store:c"], NotificationId.Zero, 10, CancellationToken.None)).Items);
+        Assert.Equal(2, (await store.ReadLogAsync(NotificationId.Zero, 10, CancellationToken.None)).Items.Count);
+    }
+
+    [Fact]
+    public async Task AWithdrawalIsRecordedOnceAndShowsInReadsAndInTheWithdrawalsSinceThen()
+    {
+        var store = CreateStore(Retention);
+        var before = Time.GetUtcNow().UtcDateTime.AddSeconds(-1);
+        var id = await Append(store, "store:a");
+
+        var first = await store.WithdrawAsync(id, CancellationToken.None);
+        await PassAsync(TimeSpan.FromMilliseconds(20));
+        var again = await store.WithdrawAsync(id, CancellationToken.None);
+
+        Assert.True(first!.IsFirst);
+        Assert.False(again!.IsFirst);
+        Assert.NotNull(first.Notification.WithdrawnAt);
+        Assert.Equal(first.Notification.WithdrawnAt, again.Notification.WithdrawnAt);
+        Assert.Equal(first.Notification.WithdrawnAt, (await store.GetAsync(id, CancellationToken.None))!.WithdrawnAt);
+        Assert.Equal(first.Notification.WithdrawnAt, Assert.Single((await store.ReadAsync(["store:a"], NotificationId.Zero, 10, CancellationToken.None)).Items).WithdrawnAt);
+        Assert.Equal(id.ToString(), Assert.Single(await store.GetWithdrawnSinceAsync(before, 10, CancellationToken.None)).Id);
+        Assert.Empty(await store.GetWithdrawnSinceAsync(first.Notification.WithdrawnAt!.Value.AddSeconds(1), 10, CancellationToken.None));
+        Assert.Null(await store.WithdrawAsync(new NotificationId(1, 0), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ADeadlineComesDueAtItsTimeAndIsSettledOnce()
+    {
+        var store = CreateStore(Retention);
+        var result = await store.AppendAsync(Draft() with { RequiresAck = true, AckDeadlineAfter = TimeSpan.FromMilliseconds(600) }, ["store:a"], null, CancellationToken.None);
+        var id = Parse(result.Notification.Id);
+
+        var early = await store.GetDueDeadlinesAsync(10, CancellationToken.None);
+        await PassAsync(TimeSpan.FromMilliseconds(700));
+        var due = await store.GetDueDeadlinesAsync(10, CancellationToken.None);
+        await store.SettleDeadlineAsync(id, "1-0", CancellationToken.None);
+        await store.SettleDeadlineAsync(id, "2-0", CancellationToken.None);
+
+        Assert.Equal(result.Notification.CreatedAt.AddMilliseconds(600), result.Notification.AckDeadline);
+        Assert.Empty(early.Due);
+        Assert.InRange(early.NextIn!.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(600));
+        Assert.Equal([id], due.Due);
+        Assert.Empty((await store.GetDueDeadlinesAsync(10, CancellationToken.None)).Due);
+        Assert.Equal("1-0", await store.GetEscalationIdAsync(id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AWithdrawnNotificationsDeadlineNeverComesDue()
+    {
+        var store = CreateStore(Retention);
+        var result = await store.AppendAsync(Draft() with { RequiresAck = true, AckDeadlineAfter = TimeSpan.FromMilliseconds(300) }, ["store:a"], null, CancellationToken.None);
+
+        await store.WithdrawAsync(Parse(result.Notification.Id), CancellationToken.None);
+        await PassAsync(TimeSpan.FromMilliseconds(400));
+
+        var deadlines = await store.GetDueDeadlinesAsync(10, CancellationToken.None);
+        Assert.Empty(deadlines.Due);
+        Assert.Null(deadlines.NextIn);
+    }
+
+    [Fact]
+    public async Task EachChangeQueuesItsWebhookOncePerEndpointThatReceivesIt()
+    {
+        var endpoints = StoreFactory.Endpoints(
+            new WebhookEndpointOptions { Url = "http://127.0.0.1:1/all", Secret = "whsec_x" },
+            new WebhookEndpointOptions { Url = "http://127.0.0.1:1/overdue", Secret = "whsec_x", Events = [WebhookEventTypes.Overdue] });
+        var (store, outbox) = CreateStore(endpoints);
+        var result = await store.AppendAsync(Draft() with { RequiresAck = true, AckDeadlineAfter = TimeSpan.FromMinutes(5) }, ["store:a"], null, CancellationToken.None);
+        var id = Parse(result.Notification.Id);
+
+        await store.AcknowledgeAsync(id, new Acknowledgement("u-1", ["a"], Time.GetUtcNow().UtcDateTime), CancellationToken.None);
+        await store.AcknowledgeAsync(id, new Acknowledgement("u-1", ["a"], Time.GetUtcNow().UtcDateTime), CancellationToken.None);
+        await store.SettleDeadlineAsync(id, "1-0", CancellationToken.None);
+        await store.SettleDeadlineAsync(id, "1-0", CancellationToken.None);
+        await store.WithdrawAsync(id, CancellationToken.None);
+        await store.WithdrawAsync(id, CancellationToken.None);
+
+        var toAll = await outbox.ClaimDueAsync(endpoints.All[0].Name, 100, TimeSpan.FromMinutes(1), CancellationToken.None);
+        var toOverdue = await outbox.ClaimDueAsync(endpoints.All[1].Name, 100, TimeSpan.FromMinutes(1), CancellationToken.None);
+        var claimedAgain = await outbox.ClaimDueAsync(endpoints.All[0].Name, 100, TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        Assert.Equal(
+            [$"notification.acknowledged|{id}|u-1", $"notification.overdue|{id}", $"notification.published|{id}", $"notification.withdrawn|{id}"],
+            toAll.Select(d => d.Key).Order(StringComparer.Ordinal));
+        Assert.All(toAll, d => Assert.Equal(1, d.Attempt));
+        Assert.Equal([$"notification.overdue|{id}"], toOverdue.Select(d => d.Key));
+        Assert.Empty(claimedAgain);
+        Assert.Equal(4, await outbox.CountPendingAsync(endpoints.All[0].Name, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ADeliveryPutBackComesDueAgainAsTheNextAttemptAndACompletedOneIsGone()
+    {
+        var endpoints = StoreFactory.Endpoints(new WebhookEndpointOptions { Url = "http://127.0.0.1:1/hook", Secret = "whsec_x" });
+        var name = endpoints.All[0].Name;
+        var (store, outbox) = CreateStore(endpoints);
+        await store.AppendAsync(Draft(), ["store:a"], null, CancellationToken.None);
+        var first = Assert.Single(await outbox.ClaimDueAsync(name, 10, TimeSpan.FromMinutes(1), CancellationToken.None));
+
+        await outbox.RetryLaterAsync(name, first.Key, TimeSpan.FromMilliseconds(200), CancellationToken.None);
+        var tooSoon = await outbox.ClaimDueAsync(name, 10, TimeSpan.FromMinutes(1), CancellationToken.None);
+        await PassAsync(TimeSpan.FromMilliseconds(300));
+        var second = Assert.Single(await outbox.ClaimDueAsync(name, 10, TimeSpan.FromMinutes(1), CancellationToken.None));
+        await outbox.CompleteAsync(name, second.Key, CancellationToken.None);
+
+        Assert.Empty(tooSoon);
+        Assert.Equal((first.Key, 2), (second.Key, second.Attempt));
+        Assert.Equal(0, await outbox.CountPendingAsync(name, CancellationToken.None));
     }
 
     private protected static RetentionOptions Keep(int count = 5, TimeSpan? age = null, TimeSpan? idempotency = null) => new()

@@ -3,6 +3,7 @@ using Notifications.Contract;
 using Notifications.Server.ScaleOut;
 using Notifications.Server.Storage;
 using Notifications.Server.Tests.Infrastructure;
+using Notifications.Server.Webhooks;
 
 namespace Notifications.Server.Tests.Storage;
 
@@ -76,8 +77,14 @@ public sealed class RedisNotificationStoreTests(RedisServerFixture redis) : Noti
     private protected override INotificationStore CreateStore(RetentionOptions retention) =>
         CreateStore(retention, new RedisOptions { KeyPrefix = $"test-{Guid.NewGuid():N}:" });
 
+    private protected override (INotificationStore Store, IWebhookOutbox Outbox) CreateStore(WebhookEndpoints endpoints)
+    {
+        var connection = _connections.Open(new RedisOptions { KeyPrefix = $"test-{Guid.NewGuid():N}:" });
+        return (StoreFactory.Redis(connection, Options.Create(Retention), endpoints), new RedisWebhookOutbox(connection));
+    }
+
     private RedisNotificationStore CreateStore(RetentionOptions retention, RedisOptions settings) =>
-        new(_connections.Open(settings), Options.Create(retention));
+        StoreFactory.Redis(_connections.Open(settings), Options.Create(retention));
 
     // Redis keeps its own time: retention and key expiry follow it, so the test waits for real.
     private protected override Task PassAsync(TimeSpan duration) => Task.Delay(duration);

@@ -1,0 +1,27 @@
+using Notifications.Contract;
+using Notifications.Server.Storage;
+
+namespace Notifications.Server.Acknowledgements;
+
+/// <summary>
+/// Which targeted stores have not acknowledged a notification: the stores it names, and for region
+/// and <c>all</c> targets the known stores of that audience, less every store an acknowledgement
+/// was made for. The one place this rule lives: the status endpoint and the deadline escalation use it.
+/// </summary>
+internal sealed class PendingStores(INotificationStore store, IStoreDirectory directory)
+{
+    public async Task<(IReadOnlyList<Acknowledgement> Acknowledgements, IReadOnlyList<string> Pending)> GetAsync(
+        NotificationId id, Notification notification, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        var acknowledgements = await store.GetAcknowledgementsAsync(id, cancellationToken);
+        var targeted = new SortedSet<string>(notification.Target.Stores, StringComparer.Ordinal);
+        if (notification.Target.All || notification.Target.Regions.Count > 0)
+        {
+            targeted.UnionWith(await directory.GetKnownStoresAsync(notification.Target.All ? null : notification.Target.Regions, cancellationToken));
+        }
+
+        targeted.ExceptWith(acknowledgements.SelectMany(a => a.Stores));
+        return (acknowledgements, [.. targeted]);
+    }
+}

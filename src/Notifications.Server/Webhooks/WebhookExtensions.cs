@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+
+namespace Notifications.Server.Webhooks;
+
+internal static class WebhookExtensions
+{
+    /// <summary>
+    /// Signed webhooks to the endpoints of <c>Webhooks:Endpoints</c>: the outbox the stores fill (in
+    /// memory here; in Redis with scale-out) and the dispatcher that sends it on every node.
+    /// </summary>
+    public static WebApplicationBuilder AddWebhooks(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WebhookOptions>()
+            .BindConfiguration(WebhookOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
+        builder.Services.AddSingleton<WebhookEndpoints>();
+        builder.Services.AddSingleton<InMemoryWebhookOutbox>();
+        builder.Services.AddSingleton<IWebhookOutbox>(services => services.GetRequiredService<InMemoryWebhookOutbox>());
+        builder.Services.AddSingleton<WebhookPayloads>();
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddSingleton<WebhookMetrics>();
+        builder.Services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        builder.Services.AddHostedService<WebhookDispatcher>();
+        return builder;
+    }
+}
