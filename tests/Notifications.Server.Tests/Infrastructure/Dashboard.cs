@@ -13,12 +13,14 @@ internal sealed class Dashboard : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly SortedDictionary<NotificationId, Notification> _shown = [];
     private readonly List<string> _arrivals = [];
+    private readonly Dictionary<string, DateTime> _withdrawn = new(StringComparer.Ordinal);
     private NotificationId? _cursor;
 
     private Dashboard(HubConnection connection)
     {
         Connection = connection;
         Connection.On<Notification>(HubMethods.Notification, Show);
+        Connection.On<Withdrawal>(HubMethods.Withdrawn, Withdraw);
     }
 
     public HubConnection Connection { get; }
@@ -40,6 +42,18 @@ internal sealed class Dashboard : IAsyncDisposable
             lock (_gate)
             {
                 return [.. _arrivals];
+            }
+        }
+    }
+
+    /// <summary>Ids the hub said were withdrawn (live or in Resume), with when.</summary>
+    public IReadOnlyDictionary<string, DateTime> Withdrawn
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, DateTime>(_withdrawn, StringComparer.Ordinal);
             }
         }
     }
@@ -94,6 +108,11 @@ internal sealed class Dashboard : IAsyncDisposable
             Show(notification);
         }
 
+        foreach (var withdrawal in result.Withdrawn)
+        {
+            Withdraw(withdrawal);
+        }
+
         lock (_gate)
         {
             Resumes++;
@@ -122,10 +141,21 @@ internal sealed class Dashboard : IAsyncDisposable
     public Task WaitForAsync(string id, TimeSpan? timeout = null) =>
         Eventually.TrueAsync(() => Has(id), $"the dashboard shows {id}", timeout);
 
+    public Task WaitForWithdrawalAsync(string id, TimeSpan? timeout = null) =>
+        Eventually.TrueAsync(() => Withdrawn.ContainsKey(id), $"the dashboard was told {id} is withdrawn", timeout);
+
     public Task WaitForCountAsync(int count, TimeSpan? timeout = null) =>
         Eventually.TrueAsync(() => Shown.Count >= count, $"the dashboard shows {count} notifications", timeout);
 
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+
+    private void Withdraw(Withdrawal withdrawal)
+    {
+        lock (_gate)
+        {
+            _withdrawn.TryAdd(withdrawal.Id, withdrawal.WithdrawnAt);
+        }
+    }
 
     private void Show(Notification notification)
     {

@@ -31,6 +31,49 @@ internal static class Publishing
         return body;
     }
 
+    /// <summary>A deadline for acknowledging, with whom to tell when it is missed (the admins when null).</summary>
+    public static JsonObject WithDeadline(this JsonObject body, int seconds, JsonObject? escalateTo = null)
+    {
+        body["requiresAck"] = true;
+        body["ackDeadlineSeconds"] = seconds;
+        if (escalateTo is not null)
+        {
+            body["escalateTo"] = escalateTo;
+        }
+
+        return body;
+    }
+
+    public static async Task<HttpResponseMessage> PostBatchAsync(HttpClient client, params JsonObject[] items)
+    {
+        var body = new JsonObject { ["items"] = new JsonArray([.. items]) };
+        using var content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        return await client.PostAsync("/api/notifications/batch", content);
+    }
+
+    /// <summary>Withdraws, failing the test on anything but 204.</summary>
+    public static async Task WithdrawAsync(HttpClient client, string id)
+    {
+        using var response = await client.DeleteAsync($"/api/notifications/{id}");
+        Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"expected 204, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>The notification's status (<c>GET /api/notifications/{id}</c>), failing the test on anything but 200.</summary>
+    public static async Task<JsonElement> StatusAsync(HttpClient client, string id)
+    {
+        using var response = await client.GetAsync($"/api/notifications/{id}");
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"expected 200, got {(int)response.StatusCode}");
+        return await response.ReadJsonAsync();
+    }
+
+    /// <summary>An audience's history, oldest first (at most 1,000).</summary>
+    public static async Task<IReadOnlyList<JsonElement>> HistoryAsync(HttpClient client, string audience)
+    {
+        using var response = await client.GetAsync($"/api/notifications?audience={Uri.EscapeDataString(audience)}&limit=1000");
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"expected 200, got {(int)response.StatusCode}");
+        return [.. (await response.ReadJsonAsync()).GetProperty("items").EnumerateArray()];
+    }
+
     public static async Task<HttpResponseMessage> PostAsync(HttpClient client, JsonObject body, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/notifications")
