@@ -17,7 +17,8 @@ public sealed class DeadlineTests : HubTest
         await using var paris = await Connect("screen-42", "fr-0042");
         await using var lyon = await Connect("screen-69", "fr-0069");
         await using var manager = await Dashboard.ConnectAsync(App, App.Token("manager-1", roles: ["regional-manager"]));
-        var recall = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042", "fr-0069").WithDeadline(1, RegionalManagers));
+        // Long enough for the screen to acknowledge before it, on a loaded machine too.
+        var recall = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042", "fr-0069").WithDeadline(3, RegionalManagers));
         await paris.WaitForAsync(recall);
         await paris.Connection.InvokeAsync("Acknowledge", recall).WithTimeout();
 
@@ -44,11 +45,11 @@ public sealed class DeadlineTests : HubTest
     {
         await using var paris = await Connect("screen-42", "fr-0042");
         await using var lyon = await Connect("screen-69", "fr-0069");
-        var handled = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042", "fr-0069").WithDeadline(1));
-        var withdrawn = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042").WithDeadline(1));
+        var handled = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042", "fr-0069").WithDeadline(3));
+        var withdrawn = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042").WithDeadline(3));
 
         // Published after the others with a later deadline, and missed: once it escalates, the deadlines before it have been settled.
-        var control = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0069").WithDeadline(2));
+        var control = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0069").WithDeadline(4));
         await paris.WaitForAsync(handled);
         await lyon.WaitForAsync(handled);
         await paris.Connection.InvokeAsync("Acknowledge", handled).WithTimeout();
