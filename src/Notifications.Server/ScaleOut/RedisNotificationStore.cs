@@ -247,7 +247,7 @@ internal sealed class RedisNotificationStore(
             }
 
             var notification = ToNotification(ids[i], values[i]!);
-            if (withWithdrawals && values[ids.Count + i].TryParse(out long withdrawnMs))
+            if (withWithdrawals && values[ids.Count + i] is { IsNull: false } withdrawn && withdrawn.TryParse(out long withdrawnMs))
             {
                 notification = notification with { WithdrawnAt = DateTimeOffset.FromUnixTimeMilliseconds(withdrawnMs).UtcDateTime };
             }

@@ -46,7 +46,7 @@ internal static class Publishing
 
     public static async Task<HttpResponseMessage> PostBatchAsync(HttpClient client, params JsonObject[] items)
     {
-        var body = new JsonObject { ["items"] = new JsonArray([.. items]) };
+        var body = new JsonObject { ["items"] = new JsonArray([.. items.Select(i => i.DeepClone())]) };
         using var content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
         return await client.PostAsync("/api/notifications/batch", content);
     }

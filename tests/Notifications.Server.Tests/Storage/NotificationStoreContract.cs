@@ -261,6 +261,7 @@ public abstract class NotificationStoreContract
         var store = CreateStore(Retention);
         var before = Time.GetUtcNow().UtcDateTime.AddSeconds(-1);
         var id = await Append(store, "store:a");
+        var kept = await Append(store, "store:a");
 
         var first = await store.WithdrawAsync(id, CancellationToken.None);
         await PassAsync(TimeSpan.FromMilliseconds(20));
@@ -271,7 +272,8 @@ public abstract class NotificationStoreContract
         Assert.NotNull(first.Notification.WithdrawnAt);
         Assert.Equal(first.Notification.WithdrawnAt, again.Notification.WithdrawnAt);
         Assert.Equal(first.Notification.WithdrawnAt, (await store.GetAsync(id, CancellationToken.None))!.WithdrawnAt);
-        Assert.Equal(first.Notification.WithdrawnAt, Assert.Single((await store.ReadAsync(["store:a"], NotificationId.Zero, 10, CancellationToken.None)).Items).WithdrawnAt);
+        Assert.Equal([first.Notification.WithdrawnAt, null], (await store.ReadAsync(["store:a"], NotificationId.Zero, 10, CancellationToken.None)).Items.Select(n => n.WithdrawnAt));
+        Assert.Null((await store.GetAsync(kept, CancellationToken.None))!.WithdrawnAt);
         Assert.Equal(id.ToString(), Assert.Single(await store.GetWithdrawnSinceAsync(before, 10, CancellationToken.None)).Id);
         Assert.Empty(await store.GetWithdrawnSinceAsync(first.Notification.WithdrawnAt!.Value.AddSeconds(1), 10, CancellationToken.None));
         Assert.Null(await store.WithdrawAsync(new NotificationId(1, 0), CancellationToken.None));
