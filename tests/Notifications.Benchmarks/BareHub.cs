@@ -5,8 +5,8 @@ namespace Notifications.Benchmarks;
 
 /// <summary>
 /// The framework's bare path, for comparison: a hub that only puts a connection in its store's group
-/// (and names its user), and POSTs that only call <c>Clients.Groups(...).SendAsync</c> or
-/// <c>Clients.User(...).SendAsync</c> with a message shaped like ours. No auth, no store, no counters;
+/// (and names its user), and POSTs (one notification, or a batch sent one by one) that only call
+/// <c>Clients.Groups(...).SendAsync</c> or <c>Clients.User(...).SendAsync</c> with a message shaped like ours. No auth, no store, no counters;
 /// with <c>--redis</c>, SignalR's Redis backplane, as ours uses.
 /// </summary>
 internal static class BareHub
@@ -29,32 +29,48 @@ internal static class BareHub
         app.MapPost("/api/notifications", async (HttpContext http, IHubContext<GroupHub> hub) =>
         {
             var request = await http.Request.ReadFromJsonAsync<JsonElement>(http.RequestAborted);
-            var target = request.GetProperty("target");
-            var notification = new BareNotification(
-                $"{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}-{Interlocked.Increment(ref sequence)}",
-                request.GetProperty("type").GetString()!,
-                request.GetProperty("title").GetString()!,
-                null,
-                request.GetProperty("severity").GetString()!,
-                null,
-                target,
-                false,
-                DateTime.UtcNow,
-                null);
-            if (target.TryGetProperty("users", out var users))
+            await SendAsync(hub, request, Interlocked.Increment(ref sequence), http.RequestAborted);
+            return Results.Accepted();
+        });
+
+        // What a plain app would write for a batch: the same send for each item, in turn.
+        app.MapPost("/api/notifications/batch", async (HttpContext http, IHubContext<GroupHub> hub) =>
+        {
+            var request = await http.Request.ReadFromJsonAsync<JsonElement>(http.RequestAborted);
+            foreach (var item in request.GetProperty("items").EnumerateArray())
             {
-                // What an app without per-user groups does: Clients.User, which looks at every connection.
-                await hub.Clients.User(users[0].GetString()!).SendAsync("notification", notification, http.RequestAborted);
-            }
-            else
-            {
-                var stores = target.GetProperty("stores").EnumerateArray().Select(s => s.GetString()!).ToArray();
-                await hub.Clients.Groups(stores).SendAsync("notification", notification, http.RequestAborted);
+                await SendAsync(hub, item, Interlocked.Increment(ref sequence), http.RequestAborted);
             }
 
             return Results.Accepted();
         });
         await app.RunAsync();
+    }
+
+    private static async Task SendAsync(IHubContext<GroupHub> hub, JsonElement request, long sequence, CancellationToken cancellationToken)
+    {
+        var target = request.GetProperty("target");
+        var notification = new BareNotification(
+            $"{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}-{sequence}",
+            request.GetProperty("type").GetString()!,
+            request.GetProperty("title").GetString()!,
+            null,
+            request.GetProperty("severity").GetString()!,
+            null,
+            target,
+            false,
+            DateTime.UtcNow,
+            null);
+        if (target.TryGetProperty("users", out var users))
+        {
+            // What an app without per-user groups does: Clients.User, which looks at every connection.
+            await hub.Clients.User(users[0].GetString()!).SendAsync("notification", notification, cancellationToken);
+        }
+        else
+        {
+            var stores = target.GetProperty("stores").EnumerateArray().Select(s => s.GetString()!).ToArray();
+            await hub.Clients.Groups(stores).SendAsync("notification", notification, cancellationToken);
+        }
     }
 
     internal sealed class GroupHub : Hub

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Notifications.Benchmarks;
 
 /// <summary>Sizes are flags, so a quick run stays short and a full one is one command.</summary>
-internal sealed record BenchmarkOptions(string Scenario, int Clients, int Stores, int Publishes, int Concurrency, int Runs, int Rate, int Seconds, int Rounds, int WarmUpSeconds)
+internal sealed record BenchmarkOptions(string Scenario, int Clients, int Stores, int Publishes, int Concurrency, int Runs, int Rate, int Seconds, int Rounds, int WarmUpSeconds, int Batch)
 {
     public static readonly string[] Scenarios = ["fanout", "fanout-cluster", "per-user", "latency", "idle", "storm"];
 
@@ -28,6 +28,7 @@ internal sealed record BenchmarkOptions(string Scenario, int Clients, int Stores
             Flag("--rate", 50),
             Flag("--seconds", scenario == "idle" ? 20 : 10),
             Flag("--rounds", 5),
-            Flag("--warm-up", 30));
+            Flag("--warm-up", 30),
+            Flag("--batch", scenario == "per-user" ? 100 : 1));
     }
 }

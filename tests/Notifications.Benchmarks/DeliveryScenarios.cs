@@ -49,7 +49,8 @@ internal static class DeliveryScenarios
     {
         var publishes = o.Clients * o.Rounds;
         Console.WriteLine($"per-user: {o.Clients} clients, each sent its own notification by user id, {o.Rounds} round(s) ({publishes} publishes), " +
-            $"{o.Concurrency} in flight, {o.Runs} run(s); ours targets users (user:{{sub}}), the bare hub calls Clients.User");
+            $"{(o.Batch > 1 ? $"{o.Batch} per batch request" : "one request each")}, {o.Concurrency} in flight, {o.Runs} run(s); " +
+            "ours targets users (user:{sub}), the bare hub calls Clients.User");
         var runs = new List<Measurement>();
         for (var run = 0; run < o.Runs; run++)
         {
@@ -102,7 +103,7 @@ internal static class DeliveryScenarios
         }
         else
         {
-            await PublishAsFastAsync(hub, recorder, targetOf, publishes, o.Concurrency);
+            await PublishAsFastAsync(hub, recorder, targetOf, publishes, o.Concurrency, o.Batch);
         }
 
         var published = clock.Elapsed;
@@ -134,6 +135,13 @@ internal static class DeliveryScenarios
         {
             while (clock.Elapsed < until)
             {
+                if (rate is null && o.Batch > 1)
+                {
+                    var first = Interlocked.Add(ref sent, o.Batch) - o.Batch;
+                    await hub.PublishBatchAsync([.. Enumerable.Range(first, o.Batch).Select(p => (-1, targetOf(p % publishes)))]);
+                    continue;
+                }
+
                 var p = Interlocked.Increment(ref sent) - 1;
                 if (rate is { } perSecond)
                 {
@@ -156,26 +164,35 @@ internal static class DeliveryScenarios
         ? [() => HubUnderTest.OursAsync(), HubUnderTest.BareAsync]
         : [HubUnderTest.BareAsync, () => HubUnderTest.OursAsync()];
 
-    private static async Task PublishAsFastAsync(HubUnderTest hub, LatencyRecorder recorder, Func<int, object> targetOf, int publishes, int concurrency)
+    /// <summary>Publishes as fast as <paramref name="concurrency"/> requests in flight allow, <paramref name="batch"/> notifications per request.</summary>
+    private static async Task PublishAsFastAsync(HubUnderTest hub, LatencyRecorder recorder, Func<int, object> targetOf, int publishes, int concurrency, int batch)
     {
-        var next = -1;
-        var took = new double[publishes];
+        var next = 0;
+        var requests = (publishes + batch - 1) / batch;
+        var took = new double[requests];
+        var request = -1;
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
-            int p;
-            while ((p = Interlocked.Increment(ref next)) < publishes)
+            int first;
+            while ((first = Interlocked.Add(ref next, batch) - batch) < publishes)
             {
-                recorder.MarkSent(p);
+                var sequences = Enumerable.Range(first, Math.Min(batch, publishes - first)).ToList();
+                sequences.ForEach(recorder.MarkSent);
                 var started = Stopwatch.GetTimestamp();
-                await hub.PublishAsync(p, targetOf(p));
-                took[p] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                await Publish(hub, sequences, targetOf);
+                took[Interlocked.Increment(ref request)] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             }
         }));
 
         Array.Sort(took);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{hub.Name}: a publish took {took[publishes / 2]:F1} ms (median), {took[(int)(publishes * 0.99)]:F1} ms (p99), {concurrency} in flight"));
+            $"{hub.Name}: a {(batch > 1 ? $"request of {batch}" : "publish")} took {took[requests / 2]:F1} ms (median), {took[(int)(requests * 0.99)]:F1} ms (p99), {concurrency} in flight"));
     }
+
+    private static Task Publish(HubUnderTest hub, List<int> sequences, Func<int, object> targetOf) =>
+        sequences.Count == 1
+            ? hub.PublishAsync(sequences[0], targetOf(sequences[0]))
+            : hub.PublishBatchAsync([.. sequences.Select(p => (p, targetOf(p)))]);
 
     private static async Task PublishAtRateAsync(HubUnderTest hub, LatencyRecorder recorder, Func<int, object> targetOf, int publishes, int perSecond)
     {

@@ -83,6 +83,17 @@ internal sealed class HubUnderTest : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// Publishes several notifications in one request, titled by their sequence numbers: ours through
+    /// <c>POST /api/notifications/batch</c>, the bare hub through its own batch endpoint.
+    /// </summary>
+    public async Task PublishBatchAsync(IReadOnlyList<(int Sequence, object Target)> items, CancellationToken cancellationToken = default)
+    {
+        var bodies = items.Select(i => new { type = "bench", title = i.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), severity = "info", target = i.Target });
+        using var response = await Publisher.PostAsJsonAsync("api/notifications/batch", new { items = bodies }, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
     public async ValueTask DisposeAsync()
     {
         Publisher.Dispose();
