@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json.Nodes;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
@@ -36,6 +38,53 @@ public sealed class AccessibilityInChromiumTests(ChromiumFixture chromium) : Hub
         await Expect(console.Page.Locator("#recent li")).ToHaveCountAsync(1);
         await console.Page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
         await Expect(console.Page.Locator("#title-error")).Not.ToBeEmptyAsync();
+
+        AssertNoViolations(await console.Page.RunAxe(Wcag()), "color-contrast", "button-name", "label");
+    }
+
+    [Fact]
+    public async Task TheDashboardWithCountdownsOverdueNoticesAndAWithdrawalNoteHasNoAccessibilityViolations()
+    {
+        await using var screen = await chromium.OpenAsync(new Uri(App.BaseAddress, "/#token=" + App.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"])));
+        await screen.WaitForBadgeAsync("connected");
+        // Overdue on each kind of card (the critical one is red already), and one still counting down.
+        foreach (var (severity, title, deadline) in new[] { ("critical", "Recall: oat milk batch 7", 1), ("warning", "Fridge 3 is warm", 1), ("info", "New prices for aisle 7", 720) })
+        {
+            await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042").With("severity", severity).With("title", title).With("ackDeadlineSeconds", deadline));
+        }
+
+        var withdrawn = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042").With("title", "Sent by mistake"));
+        await Expect(screen.Page.Locator(".notifications li")).ToHaveCountAsync(4);
+        using (var response = await Admin.DeleteAsync($"/api/notifications/{withdrawn}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        await Expect(screen.Page.Locator("#withdrawn-note")).ToBeVisibleAsync();
+        await Expect(screen.Page.Locator("#needs-action li.overdue")).ToHaveCountAsync(2, new() { Timeout = 10_000 });
+        await screen.ScreenshotAsync("dashboard-countdowns-overdue-withdrawn");
+
+        AssertNoViolations(await screen.Page.RunAxe(Wcag()), "color-contrast", "button-name");
+    }
+
+    [Fact]
+    public async Task TheAdminConsoleWithAnOverdueBadgeAndAWithdrawnNoticeHasNoAccessibilityViolations()
+    {
+        await using var console = await chromium.OpenAsync(new Uri(App.BaseAddress, "/admin#token=" + App.AdminToken()));
+        await console.WaitForBadgeAsync("connected");
+        // To a store and to the admins, so that this console hears of them live and lists them.
+        static JsonObject ToStoreAndAdmins() => Publishing.Body(new JsonObject { ["stores"] = new JsonArray("fr-0042"), ["roles"] = new JsonArray("admin") });
+        await Publishing.PublishAsync(Admin, ToStoreAndAdmins().With("title", "Count the tills").With("ackDeadlineSeconds", 1));
+        var withdrawn = await Publishing.PublishAsync(Admin, ToStoreAndAdmins().With("title", "Sent by mistake"));
+        await Expect(console.Page.Locator("#recent > li").Filter(new() { HasText = "Sent by mistake" })).ToHaveCountAsync(1);
+        using (var response = await Admin.DeleteAsync($"/api/notifications/{withdrawn}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        await Expect(console.Page.Locator("#recent > li.withdrawn")).ToHaveCountAsync(1);
+        await Expect(console.Page.Locator("#recent > li").Filter(new() { HasText = "Count the tills" }).Locator(".overdue-badge")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+        await console.ScreenshotAsync("admin-console-overdue-withdrawn");
 
         AssertNoViolations(await console.Page.RunAxe(Wcag()), "color-contrast", "button-name", "label");
     }

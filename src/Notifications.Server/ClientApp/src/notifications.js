@@ -1,6 +1,7 @@
 // The hub's JS client: one SignalR connection that never gives up, resumes after every reconnect
 // from the greatest id seen (kept in localStorage, so a reloaded page catches up too), drops
-// duplicates and delivers each notification once. Pages listen to its events.
+// duplicates and delivers each notification once, and never one head office has withdrawn. Pages
+// listen to its events.
 import { HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
 
 const defaults = Object.freeze({
@@ -51,6 +52,9 @@ export async function fetchClientSettings(baseUrl = "", signal = undefined) {
  * - `resumed`: `{ missed, recovered }` after every (re)connect.
  * - `reloadrequired`: `{ lastId }` when the hub could not replay everything since the cursor.
  * - `acknowledged`: `{ id, sub, stores, at }` when someone acknowledged (admins and the same store).
+ * - `withdrawn`: `{ id, withdrawnAt, missed }` when head office withdrew a notification: remove it from
+ *   view. `missed` is true when the withdrawal came from a resume (it happened while offline). Once per
+ *   id; a notification withdrawn before it arrives is never delivered.
  */
 export class NotificationStream extends EventTarget {
   #options;
@@ -58,6 +62,7 @@ export class NotificationStream extends EventTarget {
   #cursor;
   #startCursor;
   #seen = new Set();
+  #withdrawn = new Set();
   #held = null;
   #stopped = true;
   #looping = false;
@@ -89,6 +94,9 @@ export class NotificationStream extends EventTarget {
       .build();
     this.#connection.on("notification", (notification) => this.#onLive(notification));
     this.#connection.on("acknowledged", (acknowledgement) => this.#emit("acknowledged", acknowledgement));
+    // Not held during a resume as notifications are: a withdrawal does not move the cursor, and
+    // knowing it early is what lets the resume's copy of the same notification be dropped.
+    this.#connection.on("withdrawn", (withdrawal) => this.#onWithdrawn(withdrawal, false));
     this.#connection.onclose((error) => this.#onClosed(error));
     globalThis.addEventListener?.("online", () => this.#wake?.());
   }
@@ -141,6 +149,11 @@ export class NotificationStream extends EventTarget {
     if (!this.#stopped) {
       await this.#connectLoop();
     }
+  }
+
+  /** Whether head office withdrew notification `id` (as far as this page has heard). */
+  isWithdrawn(id) {
+    return this.#withdrawn.has(id);
   }
 
   /** Tells the hub this user (and its stores) has handled the notification; rejects with the hub's reason. */
@@ -214,6 +227,11 @@ export class NotificationStream extends EventTarget {
       this.#startCursor = null;
       this.#saveCursor(result.lastId ?? ZERO_ID);
     }
+    // Withdrawals first: what was withdrawn while offline leaves the page before anything new arrives.
+    // Hubs older than v2 send no list.
+    for (const withdrawal of result.withdrawn ?? []) {
+      this.#onWithdrawn(withdrawal, true);
+    }
     let missed = 0;
     for (const notification of result.notifications) {
       if (this.#deliver(notification, true)) {
@@ -254,19 +272,35 @@ export class NotificationStream extends EventTarget {
       // Seen on this page, or at or below the cursor the page loaded with: delivered before.
       return false;
     }
-    this.#remember(id);
-    this.#emit("notification", { notification, missed });
+    this.#remember(this.#seen, id);
+    // Withdrawn before it got here (its withdrawal overtook it, or it comes withdrawn): never shown,
+    // but seen all the same, so the cursor moves past it.
+    const withdrawn = this.#withdrawn.has(id) || Boolean(notification.withdrawnAt);
+    if (withdrawn) {
+      this.#onWithdrawn({ id, withdrawnAt: notification.withdrawnAt }, missed);
+    } else {
+      this.#emit("notification", { notification, missed });
+    }
     if (this.#cursor === null || compareIds(id, this.#cursor) > 0) {
       this.#saveCursor(id);
     }
-    return true;
+    return !withdrawn;
   }
 
-  #remember(id) {
-    this.#seen.add(id);
-    if (this.#seen.size > this.#options.rememberedIds) {
+  #onWithdrawn({ id, withdrawnAt }, missed) {
+    if (this.#withdrawn.has(id)) {
+      // The hub repeats a withdrawal (a second DELETE, every resume's look-back): the page hears it once.
+      return;
+    }
+    this.#remember(this.#withdrawn, id);
+    this.#emit("withdrawn", { id, withdrawnAt: withdrawnAt ?? null, missed });
+  }
+
+  #remember(ids, id) {
+    ids.add(id);
+    if (ids.size > this.#options.rememberedIds) {
       // Sets iterate in insertion order: forget the oldest. The cursor still guards what is older.
-      this.#seen.delete(this.#seen.values().next().value);
+      ids.delete(ids.values().next().value);
     }
   }
 

@@ -1,4 +1,5 @@
-// The admin console: compose and send, follow acknowledgements live, see who is online.
+// The admin console: compose and send (with a deadline to acknowledge by and who hears when it is
+// missed), follow acknowledgements and missed deadlines live, withdraw, see who is online.
 import { NotificationStream, compareIds, fetchClientSettings } from "/lib/notifications.js";
 import { clearFieldErrors, showFieldError } from "/js/forms.js";
 import { clockTime, describeConnection, mintDevelopmentToken, readClaims, takeTokenFromAddress, TokenRequestError } from "/js/session.js";
@@ -8,12 +9,23 @@ const tokenKey = "admin.token";
 const recentKey = "admin.recent";
 const shownRecent = 20;
 const presenceEveryMs = 5_000;
-const fields = ["title", "body", "severity", "type", "ttl", "target-ids"];
+const fields = ["title", "body", "severity", "type", "ttl", "target-ids", "ack-within", "escalate-ids"];
 // Where each of the server's field errors is shown; anything else is shown under the Send button.
-const fieldOf = { title: "title", body: "body", severity: "severity", type: "type", ttlSeconds: "ttl", expiresAt: "ttl" };
+const fieldOf = {
+  title: "title",
+  body: "body",
+  severity: "severity",
+  type: "type",
+  ttlSeconds: "ttl",
+  expiresAt: "ttl",
+  ackDeadlineSeconds: "ack-within",
+  escalateTo: "escalate-ids",
+};
+// The type of the notification the hub sends when stores miss a deadline; its relatesTo is the original.
+const escalationType = "ack-overdue";
 const $ = (id) => document.getElementById(id);
 
-const admin = { token: null, statuses: new Map(), openPending: new Set() };
+const admin = { token: null, statuses: new Map(), openPending: new Set(), deadlineTimers: new Map() };
 
 await main();
 
@@ -50,6 +62,7 @@ async function open(token) {
     $(section).hidden = false;
   }
   $("compose").addEventListener("submit", send);
+  $("escalate-kind").addEventListener("change", syncEscalation);
   openDevices(api);
 
   const stream = new NotificationStream({
@@ -67,7 +80,8 @@ async function open(token) {
     }
   });
   stream.addEventListener("acknowledged", (event) => refresh(event.detail.id));
-  stream.addEventListener("notification", (event) => track(event.detail.notification.id));
+  stream.addEventListener("notification", (event) => onNotification(event.detail.notification));
+  stream.addEventListener("withdrawn", (event) => refresh(event.detail.id));
   // Whatever was missed while disconnected, acknowledgements included, is read again.
   stream.addEventListener("resumed", () => refreshAll());
   setInterval(refreshPresence, presenceEveryMs);
@@ -75,10 +89,54 @@ async function open(token) {
   await stream.start();
 }
 
+/** The hub sent this console a notification: list it; an escalation also marks its original overdue at once. */
+function onNotification(notification) {
+  if (notification.type === escalationType && notification.relatesTo) {
+    markOverdue(notification);
+  }
+  track(notification.id);
+}
+
+/**
+ * Marks the original of an escalation overdue with the stores that had not acknowledged at the
+ * deadline, then reads its status again, which may have changed since (a store acknowledging late).
+ */
+function markOverdue(escalation) {
+  const original = admin.statuses.get(escalation.relatesTo);
+  if (original === undefined) {
+    return; // not in this console's list
+  }
+  admin.statuses.set(original.id, {
+    ...original,
+    overdue: true,
+    escalationId: escalation.id,
+    pendingStores: escalation.data?.pendingStores ?? original.pendingStores,
+  });
+  renderRecent();
+  refresh(original.id);
+}
+
+/** The escalation's ids mean something only when someone other than the admins is named. */
+function syncEscalation() {
+  const toAdmins = $("escalate-kind").value === "admins";
+  $("escalate-ids").disabled = toAdmins;
+  if (toAdmins) {
+    $("escalate-ids").value = "";
+    showFieldError("escalate-ids", "");
+  }
+}
+
 async function send(event) {
   event.preventDefault();
   clearFieldErrors(fields);
   $("send-result").textContent = "";
+  if ($("ack-within").validity.badInput) {
+    // The browser keeps what is not a number to itself (the value reads empty): say so rather than send no deadline.
+    showFieldError("ack-within", "Enter a number of minutes, for example 15, or leave it empty for no deadline.");
+    $("send-result").dataset.outcome = "refused";
+    $("send-result").textContent = "Not sent: correct the fields marked.";
+    return;
+  }
   const button = event.submitter;
   button.disabled = true;
   try {
@@ -100,6 +158,7 @@ async function send(event) {
       $("send-result").dataset.outcome = "sent";
       $("send-result").textContent = `Sent: ${id}`;
       $("compose").reset();
+      syncEscalation();
       await track(id);
       return;
     }
@@ -111,9 +170,10 @@ async function send(event) {
 
 function draft() {
   const kind = document.querySelector('input[name="target-kind"]:checked').value;
-  const ids = $("target-ids").value.split(",").map((id) => id.trim()).filter((id) => id.length > 0);
-  const target = kind === "all" ? { all: true } : { [kind]: ids };
+  const target = kind === "all" ? { all: true } : { [kind]: idList($("target-ids").value) };
   const minutes = $("ttl").value.trim();
+  const within = $("ack-within").value.trim();
+  const escalateKind = $("escalate-kind").value;
   return {
     type: $("type").value.trim(),
     title: $("title").value,
@@ -122,14 +182,23 @@ function draft() {
     target,
     requiresAck: $("requires-ack").checked,
     ...(minutes === "" ? {} : { ttlSeconds: Number(minutes) * 60 }),
+    // Minutes may be fractional (1.5); the hub counts whole seconds.
+    ...(within === "" ? {} : { ackDeadlineSeconds: Math.round(Number(within) * 60) }),
+    // The hub escalates to the admins when it is not told otherwise.
+    ...(escalateKind === "admins" ? {} : { escalateTo: { [escalateKind]: idList($("escalate-ids").value) } }),
   };
+}
+
+/** Ids as the form takes them: separated by commas, blanks ignored. */
+function idList(text) {
+  return text.split(",").map((id) => id.trim()).filter((id) => id.length > 0);
 }
 
 async function showProblem(response) {
   const problem = response.headers.get("Content-Type")?.includes("json") ? await response.json() : {};
   const general = [];
   for (const [key, messages] of Object.entries(problem.errors ?? {})) {
-    const field = fieldOf[key] ?? (key.startsWith("target") ? "target-ids" : null);
+    const field = fieldOf[key] ?? (key.startsWith("target") ? "target-ids" : key.startsWith("escalateTo") ? "escalate-ids" : null);
     if (field) {
       showFieldError(field, messages.join(" "));
     } else {
@@ -171,13 +240,32 @@ async function refresh(id) {
     // No longer retained: drop it from the list.
     localStorage.setItem(recentKey, JSON.stringify(recent.filter((known) => known !== id)));
     admin.statuses.delete(id);
+    watchDeadline({ id });
   } else if (response.ok) {
-    admin.statuses.set(id, await response.json());
+    const status = await response.json();
+    admin.statuses.set(id, status);
+    watchDeadline(status);
   } else {
     $("send-result").textContent = `Could not read ${id}: the hub answered ${response.status}.`;
     return;
   }
   renderRecent();
+}
+
+/**
+ * Reads the status again just after its deadline, so the Overdue badge appears when the deadline
+ * passes even if the escalation goes to others than the admins. The hub says overdue from the
+ * deadline on, judged by its clock: at least a second between reads, so a console whose clock runs
+ * ahead of the hub's asks once a second until the hub agrees, not in a tight loop.
+ */
+function watchDeadline(status) {
+  clearTimeout(admin.deadlineTimers.get(status.id));
+  admin.deadlineTimers.delete(status.id);
+  if (!status.ackDeadline || status.overdue || status.withdrawnAt || status.pendingStores.length === 0) {
+    return;
+  }
+  const wait = Math.max(1_000, new Date(status.ackDeadline).getTime() - Date.now() + 250);
+  admin.deadlineTimers.set(status.id, setTimeout(() => refresh(status.id), wait));
 }
 
 function renderRecent() {
@@ -216,8 +304,67 @@ function recentItem(status) {
   // The list is redrawn on every acknowledgement: keep it open if the admin opened it.
   pending.open = admin.openPending.has(status.id);
   pending.addEventListener("toggle", () => (pending.open ? admin.openPending.add(status.id) : admin.openPending.delete(status.id)));
-  item.append(title, meta, label, bar, pending);
+  item.append(title, meta);
+  if (status.ackDeadline) {
+    const to = describeTarget(status.escalateTo ?? { roles: ["admin"] });
+    item.append(Object.assign(document.createElement("p"), {
+      className: "meta deadline",
+      textContent: `Deadline ${clockTime(status.ackDeadline)} · escalates to ${to}`,
+    }));
+  }
+  if (status.withdrawnAt) {
+    item.classList.add("withdrawn");
+    item.append(Object.assign(document.createElement("p"), { className: "withdrawn-label", textContent: `Withdrawn at ${clockTime(status.withdrawnAt)}` }));
+  } else if (status.overdue) {
+    item.classList.add("overdue");
+    item.append(overdueBadge(status));
+  }
+  item.append(label, bar, pending);
+  if (!status.withdrawnAt) {
+    item.append(withdrawButton(status));
+  }
   return item;
+}
+
+/** "Overdue" in words (not only in red), with the stores that still have not acknowledged. */
+function overdueBadge(status) {
+  const badge = document.createElement("p");
+  badge.className = "overdue-badge";
+  badge.append(Object.assign(document.createElement("strong"), { textContent: "Overdue" }));
+  const stores = status.pendingStores;
+  badge.append(stores.length > 0 ? `: not acknowledged by ${stores.join(", ")}` : ": every store has acknowledged since");
+  return badge;
+}
+
+function withdrawButton(status) {
+  const button = Object.assign(document.createElement("button"), { type: "button", className: "danger", textContent: "Withdraw" });
+  button.setAttribute("aria-label", `Withdraw ${status.title}`);
+  button.addEventListener("click", () => withdraw(status, button));
+  return button;
+}
+
+/** After the admin confirms: DELETE, then the list shows it withdrawn (the hub's live `withdrawn` says so too). */
+async function withdraw(status, button) {
+  $("recent-error").textContent = "";
+  if (!confirm(`Withdraw "${status.title}"? Store screens take it off at once, and a missed deadline is no longer escalated.`)) {
+    return;
+  }
+  button.disabled = true;
+  let response;
+  try {
+    response = await api(`/api/notifications/${encodeURIComponent(status.id)}`, { method: "DELETE" });
+  } catch (offline) {
+    button.disabled = false;
+    $("recent-error").textContent = `Not withdrawn: the hub cannot be reached (${offline.message}). Try again when the badge says Connected.`;
+    return;
+  }
+  if (response.status !== 204 && response.status !== 404) {
+    button.disabled = false;
+    $("recent-error").textContent = `Could not withdraw "${status.title}": the hub answered ${response.status}.`;
+    return;
+  }
+  // 204: read back as withdrawn. 404: no longer retained, and the read drops it from the list.
+  await refresh(status.id);
 }
 
 /** Stores acknowledged against stores targeted: named stores, or the known stores of regions and `all`. */

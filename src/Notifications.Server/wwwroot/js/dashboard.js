@@ -1,5 +1,6 @@
 // The store dashboard: every notification for this screen's store, newest first; what needs
-// handling pinned on top until it is handled; the connection said in words; catch-up after outages.
+// handling pinned on top until it is handled, with the time left to acknowledge it; the connection
+// said in words; catch-up after outages; what head office withdraws taken off the screen.
 import { NotificationStream, compareIds, fetchClientSettings } from "/lib/notifications.js";
 import { clearFieldErrors, showFieldError } from "/js/forms.js";
 import {
@@ -18,6 +19,8 @@ const tokenKey = "dashboard.token";
 const deviceKey = "dashboard.device";
 const pickKey = "dashboard.pick";
 const kept = 200;
+// Titles the withdrawal note names before it says "and N more".
+const namedWithdrawals = 3;
 const $ = (id) => document.getElementById(id);
 
 const board = {
@@ -29,6 +32,8 @@ const board = {
   device: null,
   notifications: new Map(),
   handled: new Set(),
+  // Titles withdrawn since the note was last dismissed, oldest first.
+  withdrawnTitles: [],
   get storageKey() {
     return `dashboard.${this.sub}`;
   },
@@ -179,9 +184,14 @@ async function open(accessTokenFactory, claims) {
   board.stream.addEventListener("statechange", (event) => showConnection(event.detail));
   board.stream.addEventListener("notification", (event) => add(event.detail.notification));
   board.stream.addEventListener("acknowledged", (event) => markHandled(event.detail.id));
+  board.stream.addEventListener("withdrawn", (event) => removeWithdrawn(event.detail.id));
   board.stream.addEventListener("resumed", (event) => showMissed(event.detail.missed));
   board.stream.addEventListener("reloadrequired", () => ($("reload-needed").hidden = false));
   $("dismiss-missed").addEventListener("click", () => ($("missed").hidden = true));
+  $("dismiss-withdrawn").addEventListener("click", dismissWithdrawn);
+  // Once a second: the countdowns count seconds in their last minute. A hidden tab's throttled timers
+  // only make them late while nobody looks, and the first tick after it is shown again puts them right.
+  setInterval(updateDeadlines, 1_000);
   $("reload").addEventListener("click", reloadFromHistory);
   await board.stream.start();
 }
@@ -198,6 +208,29 @@ function markHandled(id) {
   render();
 }
 
+/** Head office withdrew it: off the screen, and the store is told which one left. */
+function removeWithdrawn(id) {
+  const notification = board.notifications.get(id);
+  if (notification === undefined) {
+    // Never shown on this screen (another store's, or older than what it keeps): nothing left to say.
+    return;
+  }
+  board.notifications.delete(id);
+  save();
+  render();
+  board.withdrawnTitles.push(notification.title);
+  const titles = board.withdrawnTitles.map((title) => `“${title}”`);
+  const named = titles.slice(-namedWithdrawals).join(", ");
+  const more = titles.length > namedWithdrawals ? ` and ${titles.length - namedWithdrawals} more` : "";
+  $("withdrawn-text").textContent = `Withdrawn by head office: ${named}${more}. No need to act on ${titles.length > 1 ? "them" : "it"}.`;
+  $("withdrawn-note").hidden = false;
+}
+
+function dismissWithdrawn() {
+  board.withdrawnTitles = [];
+  $("withdrawn-note").hidden = true;
+}
+
 function needsAction(notification) {
   return !board.handled.has(notification.id) && (notification.requiresAck || notification.severity === "critical");
 }
@@ -211,6 +244,7 @@ function render() {
   $("feed").replaceChildren(...others.map((n) => card(n, false)));
   $("nothing-pending").hidden = pending.length > 0;
   $("nothing-yet").hidden = others.length > 0;
+  updateDeadlines();
 }
 
 function rank(notification) {
@@ -230,16 +264,65 @@ function card(notification, actionable) {
     item.append(element("p", "body", notification.body));
   }
   item.append(meta);
+  const due = actionable && notification.requiresAck && notification.ackDeadline ? deadlineLine(notification) : null;
+  if (due !== null) {
+    item.append(due);
+  }
   if (board.handled.has(notification.id)) {
     item.append(element("p", "handled", notification.requiresAck ? "Acknowledged" : "Handled"));
   } else if (actionable) {
     const button = element("button", "act", notification.requiresAck ? "Acknowledge" : "Mark as handled");
     button.type = "button";
-    button.setAttribute("aria-describedby", title.id);
+    button.setAttribute("aria-describedby", due === null ? title.id : `${title.id} ${due.id}`);
     button.addEventListener("click", () => handle(notification, button));
     item.append(button);
   }
   return item;
+}
+
+/** The line that counts down to the deadline; `updateDeadlines` writes and rewrites its text. */
+function deadlineLine(notification) {
+  const line = element("p", "due", "");
+  line.id = `due-${notification.id}`;
+  line.dataset.deadline = notification.ackDeadline;
+  return line;
+}
+
+/** Every countdown on the screen, from this screen's clock; a card whose deadline passed turns red and says so. */
+function updateDeadlines() {
+  const now = Date.now();
+  for (const line of document.querySelectorAll(".due[data-deadline]")) {
+    const { text, overdue } = describeDeadline(line.dataset.deadline, now);
+    if (line.textContent !== text) {
+      line.textContent = text;
+    }
+    line.classList.toggle("overdue", overdue);
+    line.closest(".notification").classList.toggle("overdue", overdue);
+  }
+}
+
+/** "Due in 12 min (by 08:15)", seconds in the last minute, then "Overdue since 08:15": in words, not only in red. */
+function describeDeadline(deadline, now) {
+  const left = new Date(deadline).getTime() - now;
+  if (left <= 0) {
+    return { overdue: true, text: `Overdue since ${clockTime(deadline)}` };
+  }
+  if (left < 60_000) {
+    return { overdue: false, text: `Due in ${Math.ceil(left / 1_000)} s (by ${clockTime(deadline)})` };
+  }
+  // Rounded up: "due in 12 min" never promises more time than is left.
+  const minutes = Math.ceil(left / 60_000);
+  if (minutes < 60) {
+    return { overdue: false, text: `Due in ${minutes} min (by ${clockTime(deadline)})` };
+  }
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) {
+    const rest = minutes % 60;
+    return { overdue: false, text: `Due in ${hours} h${rest > 0 ? ` ${rest} min` : ""} (by ${clockTime(deadline)})` };
+  }
+  // Days ahead (a deadline may be a week away): the day and time say more than a count of hours.
+  const when = new Date(deadline).toLocaleString([], { weekday: "long", hour: "2-digit", minute: "2-digit" });
+  return { overdue: false, text: `Due by ${when}` };
 }
 
 async function handle(notification, button) {
@@ -300,7 +383,8 @@ async function reloadFromHistory() {
           return;
         }
         const page = await response.json();
-        for (const notification of page.items) {
+        // History keeps what was withdrawn, marked so: a store does not see it again.
+        for (const notification of page.items.filter((n) => !n.withdrawnAt && !board.stream.isWithdrawn(n.id))) {
           board.notifications.set(notification.id, notification);
         }
         if (page.items.length < 1000 || page.lastId === null) {
