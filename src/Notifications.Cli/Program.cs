@@ -2,11 +2,12 @@ using System.CommandLine;
 using Notifications.Cli;
 
 var settings = new HubConnectionSettings();
-var root = new RootCommand("notify: send, watch and follow store notifications.")
+var root = new RootCommand("notify: send, withdraw, watch and follow store notifications.")
 {
     settings.Url,
     settings.Token,
     SendCommand.Create(settings),
+    WithdrawCommand.Create(settings),
     WatchCommand.Create(settings),
     StatusCommand.Create(settings),
     PresenceCommand.Create(settings),

@@ -19,9 +19,30 @@ internal static class StatusCommand
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  acknowledged by {acknowledgement.Sub} ({string.Join(", ", acknowledgement.Stores)}) at {acknowledgement.At:u}"));
             }
 
+            if (status.AckDeadline is { } deadline)
+            {
+                var overdue = !status.Overdue ? string.Empty
+                    : status.EscalationId is { } escalation ? $" (overdue, escalated as {escalation})" : " (overdue)";
+                var escalateTo = status.EscalateTo is { } target ? $", escalates to {Describe(target)}" : string.Empty;
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  deadline: {deadline:u}{overdue}{escalateTo}"));
+            }
+
+            if (status.WithdrawnAt is { } withdrawnAt)
+            {
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  withdrawn at {withdrawnAt:u}"));
+            }
+
             Console.Out.WriteLine(status.PendingStores.Count == 0 ? "  pending: none" : $"  pending: {string.Join(", ", status.PendingStores)}");
             return ExitCodes.Done;
         }));
         return command;
     }
+
+    // As --escalate-to takes it: role:regional-manager, store:fr-0042, all.
+    private static string Describe(Notifications.Contract.NotificationTarget target) => string.Join(" ",
+        (target.All ? ["all"] : Array.Empty<string>())
+            .Concat(target.Stores.Select(s => "store:" + s))
+            .Concat(target.Regions.Select(r => "region:" + r))
+            .Concat(target.Roles.Select(r => "role:" + r))
+            .Concat(target.Users.Select(u => "user:" + u)));
 }

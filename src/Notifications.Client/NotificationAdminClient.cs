@@ -9,8 +9,8 @@ using Notifications.Contract;
 namespace Notifications.Client;
 
 /// <summary>
-/// The hub's REST API for back-office services and admins: publish, read a notification with its
-/// acknowledgements, history, presence. Every publish carries an <c>Idempotency-Key</c> (one is made
+/// The hub's REST API for back-office services and admins: publish (one or a batch), withdraw, read
+/// a notification with its acknowledgements, history, presence, devices. Every publish carries an <c>Idempotency-Key</c> (one is made
 /// when none is given), so retrying it never sends the notification twice; 429 and 503 answers are
 /// retried with back-off, honouring <c>Retry-After</c>. Refusals become typed exceptions.
 /// </summary>
@@ -36,7 +36,12 @@ public sealed partial class NotificationAdminClient
         _logger = logger ?? NullLogger<NotificationAdminClient>.Instance;
     }
 
-    /// <summary>Publishes a notification and returns its id (the first one's id when <paramref name="idempotencyKey"/> was used before).</summary>
+    /// <summary>
+    /// Publishes a notification and returns its id (the first one's id when <paramref name="idempotencyKey"/>
+    /// was used before). For an acknowledgement deadline, set <see cref="PublishRequest.RequiresAck"/>,
+    /// <see cref="PublishRequest.AckDeadlineSeconds"/> and, to tell others than the admins when stores
+    /// miss it, <see cref="PublishRequest.EscalateTo"/>.
+    /// </summary>
     public async ValueTask<string> PublishAsync(PublishRequest notification, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notification);
@@ -50,6 +55,47 @@ public sealed partial class NotificationAdminClient
             },
             cancellationToken).ConfigureAwait(false);
         return result.Id;
+    }
+
+    /// <summary>
+    /// Publishes up to 500 notifications at once and returns their ids in item order. The hub checks
+    /// every item first and stores all of them or none: a bad item throws
+    /// <see cref="NotificationRejectedException"/> whose <see cref="NotificationsApiException.Errors"/>
+    /// name it (<c>items[1].title</c>), and nothing was sent. An item without
+    /// <see cref="PublishBatchItem.IdempotencyKey"/> is given one, so retrying the batch never sends
+    /// anything twice; an item whose key was used within 24 h gives that first id.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="items"/> is empty.</exception>
+    public async ValueTask<IReadOnlyList<string>> PublishBatchAsync(IReadOnlyList<PublishBatchItem> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0)
+        {
+            throw new ArgumentException("A batch needs at least one notification.", nameof(items));
+        }
+
+        // Keys made once, before the first attempt, so every retry carries the same ones. A null item
+        // goes as it is: the hub names it (items[i]) rather than the client throwing on it.
+        var batch = new PublishBatchRequest
+        {
+            Items = [.. items.Select(item => item is { IdempotencyKey: null } ? item with { IdempotencyKey = Guid.NewGuid().ToString("N") } : item)],
+        };
+        var result = await SendAsync<PublishBatchResult>(
+            () => new HttpRequestMessage(HttpMethod.Post, "api/notifications/batch") { Content = JsonContent.Create(batch, options: Json) },
+            cancellationToken).ConfigureAwait(false);
+        return result.Ids;
+    }
+
+    /// <summary>
+    /// Withdraws a notification: screens drop it (connected ones at once, the others when they
+    /// resume) and its acknowledgement deadline no longer escalates. Withdrawing it again does no harm.
+    /// </summary>
+    /// <exception cref="NotificationNotFoundException">No such notification.</exception>
+    /// <exception cref="NotificationRejectedException"><paramref name="id"/> is not a notification id.</exception>
+    public async ValueTask WithdrawAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        await SendAsync<object?>(() => new HttpRequestMessage(HttpMethod.Delete, $"api/notifications/{Uri.EscapeDataString(id)}"), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A notification with who acknowledged it and which targeted stores have not yet.</summary>

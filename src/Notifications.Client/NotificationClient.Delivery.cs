@@ -4,7 +4,7 @@ using Notifications.Contract;
 
 namespace Notifications.Client;
 
-/// <summary>Delivery: once each, in id order, live and replayed notifications merged.</summary>
+/// <summary>Delivery: once each, in id order, live and replayed notifications merged; withdrawn ones dropped.</summary>
 public sealed partial class NotificationClient
 {
     // Ids delivered in the last few minutes: the look-back replays up to 30 s before the cursor, and
@@ -16,11 +16,17 @@ public sealed partial class NotificationClient
     private const int ResumePage = 1_000;
     private const int MaxResumePages = 100;
 
+    // Withdrawn ids, the latest ones: Withdrawn is raised once per id, and a copy of a withdrawn
+    // notification that comes afterwards (held through a reconnect, or sent on another path) is dropped.
+    private const int RememberWithdrawnAtMost = 10_000;
+
     private readonly SemaphoreSlim _delivery = new(1, 1);
     private readonly AsyncLocal<bool> _insideDelivery = new();
     private bool _deliveryClosed;
     private readonly SortedSet<NotificationId> _recent = [];
     private readonly List<Notification> _held = [];
+    private readonly HashSet<string> _withdrawn = new(StringComparer.Ordinal);
+    private readonly Queue<string> _withdrawnOrder = new();
     private NotificationId? _cursor;
 
     // Ids at or below the cursor loaded at start were delivered by an earlier run of this client.
@@ -78,12 +84,35 @@ public sealed partial class NotificationClient
         }
     }
 
-    // Replays from the cursor, page after page, then delivers the replay and what was held, in id
-    // order. If the hub call fails, what was held stays held for the next attempt.
+    private async Task OnWithdrawnAsync(Withdrawal withdrawal)
+    {
+        await _delivery.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (Volatile.Read(ref _deliveryClosed))
+            {
+                return;
+            }
+
+            if (withdrawal?.Id is not null && RememberWithdrawn(withdrawal.Id))
+            {
+                await RaiseWithdrawnAsync(withdrawal).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _delivery.Release();
+        }
+    }
+
+    // Replays from the cursor, page after page, then reports the withdrawals made meanwhile and
+    // delivers the replay and what was held, in id order, less what was withdrawn. If the hub call
+    // fails, what was held stays held for the next attempt.
     private async Task ResumeAsync(CancellationToken cancellationToken)
     {
         var from = _cursor;
         var replayed = new List<Notification>();
+        var withdrawals = new List<Withdrawal>();
         var recovered = true;
         string? lastId = null;
         for (var page = 0; page < MaxResumePages; page++)
@@ -94,6 +123,7 @@ public sealed partial class NotificationClient
             lastId = result.LastId;
             var fresh = result.Notifications.Where(n => !NotificationId.TryParse(n.Id, out var id) || cursor is null || id > cursor).ToList();
             replayed.AddRange(result.Notifications);
+            withdrawals.AddRange(result.Withdrawn ?? []);
             if (result.Recovered || fresh.Count == 0 || result.Notifications.Count < ResumePage)
             {
                 break;
@@ -123,6 +153,15 @@ public sealed partial class NotificationClient
                 .ToList();
             _held.Clear();
             _holding = false;
+
+            // Withdrawals first, each remembered before any handler runs, so that nothing withdrawn
+            // meanwhile is delivered; those already reported (live, before the drop) are not again.
+            var fresh = withdrawals.Where(w => w?.Id is not null && RememberWithdrawn(w.Id)).ToList();
+            foreach (var withdrawal in fresh)
+            {
+                await RaiseWithdrawnAsync(withdrawal).ConfigureAwait(false);
+            }
+
             foreach (var notification in merged)
             {
                 await DeliverAsync(notification).ConfigureAwait(false);
@@ -142,7 +181,7 @@ public sealed partial class NotificationClient
             _delivery.Release();
         }
 
-        LogResumed(_logger, from, replayed.Count, recovered);
+        LogResumed(_logger, from, replayed.Count, withdrawals.Count, recovered);
         if (!recovered && ReloadRequired is { } handlers)
         {
             await InvokeHandlersAsync(handlers, h => h()).ConfigureAwait(false);
@@ -160,6 +199,27 @@ public sealed partial class NotificationClient
         }
 
         Forget(id);
+        if (notification.WithdrawnAt is not null || _withdrawn.Contains(notification.Id))
+        {
+            // Withdrawn before it got here: never shown. The cursor still moves past it.
+            LogDroppedWithdrawn(_logger, notification.Id);
+        }
+        else
+        {
+            await ShowAsync(notification).ConfigureAwait(false);
+        }
+
+        // Saved once the application's handlers are done with it.
+        if (_cursor is null || id > _cursor)
+        {
+            _cursor = id;
+            await SaveCursorAsync(id).ConfigureAwait(false);
+        }
+    }
+
+    // Called with _delivery held.
+    private async Task ShowAsync(Notification notification)
+    {
         if (Volatile.Read(ref _reading))
         {
             _received.Writer.TryWrite(notification);
@@ -177,12 +237,22 @@ public sealed partial class NotificationClient
                 _insideDelivery.Value = false;
             }
         }
+    }
 
-        // Saved once the application's handlers are done with it.
-        if (_cursor is null || id > _cursor)
+    // Called with _delivery held, once per withdrawn id.
+    private async Task RaiseWithdrawnAsync(Withdrawal withdrawal)
+    {
+        if (Withdrawn is { } handlers)
         {
-            _cursor = id;
-            await SaveCursorAsync(id).ConfigureAwait(false);
+            _insideDelivery.Value = true;
+            try
+            {
+                await InvokeHandlersAsync(handlers, h => h(withdrawal)).ConfigureAwait(false);
+            }
+            finally
+            {
+                _insideDelivery.Value = false;
+            }
         }
     }
 
@@ -199,6 +269,23 @@ public sealed partial class NotificationClient
         }
     }
 
+    // Called with _delivery held. False when the id was already known as withdrawn.
+    private bool RememberWithdrawn(string id)
+    {
+        if (!_withdrawn.Add(id))
+        {
+            return false;
+        }
+
+        _withdrawnOrder.Enqueue(id);
+        while (_withdrawnOrder.Count > RememberWithdrawnAtMost)
+        {
+            _withdrawn.Remove(_withdrawnOrder.Dequeue());
+        }
+
+        return true;
+    }
+
     private void Forget(NotificationId newest)
     {
         var before = newest.Milliseconds - (long)RememberFor.TotalMilliseconds;
@@ -208,8 +295,11 @@ public sealed partial class NotificationClient
         }
     }
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Resumed after {Cursor}: {Count} notifications replayed, recovered {Recovered}")]
-    private static partial void LogResumed(ILogger logger, NotificationId? cursor, int count, bool recovered);
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Resumed after {Cursor}: {Count} notifications replayed, {Withdrawn} withdrawals, recovered {Recovered}")]
+    private static partial void LogResumed(ILogger logger, NotificationId? cursor, int count, int withdrawn, bool recovered);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Debug, Message = "{NotificationId} was withdrawn before it arrived: not delivered")]
+    private static partial void LogDroppedWithdrawn(ILogger logger, string notificationId);
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "The saved cursor {Cursor} is beyond the hub's last id {LastId} (another data set, or not the hub's): resuming from the hub's position")]
     private static partial void LogCursorBeyondHub(ILogger logger, NotificationId cursor, NotificationId lastId);

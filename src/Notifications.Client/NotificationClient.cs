@@ -11,7 +11,8 @@ namespace Notifications.Client;
 /// <summary>
 /// Receives the notifications addressed to its token from the hub. It reconnects by itself (forever,
 /// by default), resumes after every reconnect from the greatest id it has delivered, drops duplicates
-/// and delivers in id order, so its user sees each notification once.
+/// and delivers in id order, so its user sees each notification once; withdrawals are reported by
+/// <see cref="Withdrawn"/>, and a withdrawn notification is not delivered.
 /// </summary>
 /// <example>
 /// <code>
@@ -71,6 +72,7 @@ public sealed partial class NotificationClient : IAsyncDisposable
         _connection = builder.Build();
         _connection.On<Notification>(HubMethods.Notification, OnLiveAsync);
         _connection.On<AcknowledgementEvent>(HubMethods.Acknowledged, OnAcknowledgedAsync);
+        _connection.On<Withdrawal>(HubMethods.Withdrawn, OnWithdrawnAsync);
         _connection.Closed += reason =>
         {
             Volatile.Read(ref _connectionLost).TrySetResult(reason);
@@ -86,6 +88,14 @@ public sealed partial class NotificationClient : IAsyncDisposable
     /// screens of their own store's. Not replayed after a reconnect: read the status API for that.
     /// </summary>
     public event Func<AcknowledgementEvent, Task>? Acknowledged;
+
+    /// <summary>
+    /// Raised when head office withdraws a notification addressed to this client: remove it from view.
+    /// Raised live, and after a reconnect for each withdrawal the hub reports in its resume (those made
+    /// while the client was disconnected), once per id while the client remembers it (the latest
+    /// 10,000). A withdrawn notification is never delivered afterwards, even if a copy of it arrives later.
+    /// </summary>
+    public event Func<Withdrawal, Task>? Withdrawn;
 
     /// <summary>Raised when <see cref="State"/> changes.</summary>
     public event Func<NotificationConnectionState, Task>? StateChanged;

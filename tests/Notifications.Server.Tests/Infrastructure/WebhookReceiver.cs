@@ -61,7 +61,8 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             var answer = invalid is not null ? StatusCodes.Status400BadRequest
                 : attempt <= failFirst ? StatusCodes.Status500InternalServerError
                 : StatusCodes.Status204NoContent;
-            receiver._deliveries.Enqueue(new Delivery(id, attempt, body, invalid, answer, DateTimeOffset.UtcNow));
+            receiver._deliveries.Enqueue(new Delivery(
+                id, request.Headers["webhook-timestamp"].ToString(), request.Headers["webhook-signature"].ToString(), attempt, body, invalid, answer, DateTimeOffset.UtcNow));
             return Results.StatusCode(answer);
         });
         await app.StartAsync();
@@ -92,8 +93,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
-    /// <summary>One request: its webhook-id, which attempt of that id it was, its body and signature check, and the answer given.</summary>
-    internal sealed record Delivery(string WebhookId, int Attempt, string Body, string? InvalidSignature, int Answered, DateTimeOffset At)
+    /// <summary>One request: its webhook headers, which attempt of that id it was, its body and signature check, and the answer given.</summary>
+    internal sealed record Delivery(
+        string WebhookId, string Timestamp, string Signature, int Attempt, string Body, string? InvalidSignature, int Answered, DateTimeOffset At)
     {
         public JsonElement Event => JsonDocument.Parse(Body).RootElement;
 
