@@ -135,6 +135,13 @@ internal static class DeliveryScenarios
         {
             while (clock.Elapsed < until)
             {
+                // A batch endpoint publishes faster than any hub delivers: never more than MaxAhead
+                // publishes ahead of delivery, or the warm-up would only fill the publish log.
+                while ((Volatile.Read(ref sent) - ((recorder.WarmUpReceived - before) / deliveriesPerPublish)) > MaxAhead && clock.Elapsed < until)
+                {
+                    await Task.Delay(1);
+                }
+
                 if (rate is null && o.Batch > 1)
                 {
                     var first = Interlocked.Add(ref sent, o.Batch) - o.Batch;
@@ -158,6 +165,8 @@ internal static class DeliveryScenarios
 
         await recorder.WaitForWarmUpAsync(before + ((long)sent * deliveriesPerPublish), TimeSpan.FromSeconds(60));
     }
+
+    private const int MaxAhead = 2_000;
 
     /// <summary>Ours first in even runs, the bare hub first in odd ones: whichever goes first also warms this process.</summary>
     private static Func<Task<HubUnderTest>>[] InTurn(int run) => run % 2 == 0
