@@ -20,7 +20,7 @@ internal static class WatchCommand
             var asJson = parsed.GetValue(json);
             await using var client = new NotificationClient(new NotificationClientOptions
             {
-                HubUrl = new Uri(hub, "hubs/notifications"),
+                HubUrl = new Uri(hub, HubRoutes.Notifications),
                 AccessTokenProvider = _ => ValueTask.FromResult<string?>(token),
 
                 // A fixed token that expires will not get better by retrying: end with exit code 3.

@@ -118,7 +118,7 @@ public sealed partial class NotificationClient
         for (var page = 0; page < MaxResumePages; page++)
         {
             var cursor = replayed.Count > 0 && NotificationId.TryParse(replayed[^1].Id, out var last) ? last : from;
-            var result = await _connection.InvokeAsync<ResumeResult>("Resume", cursor?.ToString(), cancellationToken).ConfigureAwait(false);
+            var result = await _connection.InvokeAsync<ResumeResult>(HubMethods.Resume, cursor?.ToString(), cancellationToken).ConfigureAwait(false);
             recovered &= result.Recovered || page > 0;
             lastId = result.LastId;
             var fresh = result.Notifications.Where(n => !NotificationId.TryParse(n.Id, out var id) || cursor is null || id > cursor).ToList();

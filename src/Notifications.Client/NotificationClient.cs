@@ -195,7 +195,7 @@ public sealed partial class NotificationClient : IAsyncDisposable
     public async ValueTask AcknowledgeAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        await _connection.InvokeAsync("Acknowledge", id, cancellationToken).ConfigureAwait(false);
+        await _connection.InvokeAsync(HubMethods.Acknowledge, id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

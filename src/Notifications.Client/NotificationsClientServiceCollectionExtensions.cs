@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Notifications.Contract;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -28,7 +29,7 @@ public static class NotificationsClientServiceCollectionExtensions
         {
             var options = new Notifications.Client.NotificationClientOptions
             {
-                HubUrl = new Uri(hubAddress, "hubs/notifications"),
+                HubUrl = new Uri(hubAddress, HubRoutes.Notifications),
                 AccessTokenProvider = cancellationToken => accessTokenProvider(provider, cancellationToken),
                 LoggerFactory = provider.GetService<ILoggerFactory>() ?? Logging.Abstractions.NullLoggerFactory.Instance,
             };

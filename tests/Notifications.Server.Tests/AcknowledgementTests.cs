@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Notifications.Server.Tests.Infrastructure;
+using Notifications.Contract;
 
 namespace Notifications.Server.Tests;
 
@@ -17,7 +18,7 @@ public sealed class AcknowledgementTests : HubTest
         await screen.WaitForAsync(id);
 
         var before = DateTime.UtcNow.AddSeconds(-1);
-        await screen.Connection.InvokeAsync("Acknowledge", id).WithTimeout();
+        await screen.Connection.InvokeAsync(HubMethods.Acknowledge, id).WithTimeout();
         var status = await Status(id);
 
         var acknowledgement = Assert.Single(status.GetProperty("acknowledgements").EnumerateArray());
@@ -39,8 +40,8 @@ public sealed class AcknowledgementTests : HubTest
         var toRegion = await Publishing.PublishAsync(Admin, Publishing.To("regions", "idf"));
         var toAll = await Publishing.PublishAsync(Admin, Publishing.ToAll());
         await paris.WaitForAsync(toAll);
-        await paris.Connection.InvokeAsync("Acknowledge", toRegion).WithTimeout();
-        await paris.Connection.InvokeAsync("Acknowledge", toAll).WithTimeout();
+        await paris.Connection.InvokeAsync(HubMethods.Acknowledge, toRegion).WithTimeout();
+        await paris.Connection.InvokeAsync(HubMethods.Acknowledge, toAll).WithTimeout();
 
         Assert.Equal(["fr-0078"], Pending(await Status(toRegion)));
         Assert.Equal(["fr-0006", "fr-0078"], Pending(await Status(toAll)));
@@ -53,9 +54,9 @@ public sealed class AcknowledgementTests : HubTest
         var id = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
         await screen.WaitForAsync(id);
 
-        await screen.Connection.InvokeAsync("Acknowledge", id).WithTimeout();
+        await screen.Connection.InvokeAsync(HubMethods.Acknowledge, id).WithTimeout();
         var first = (await Status(id)).GetProperty("acknowledgements")[0].GetProperty("at").GetDateTime();
-        await screen.Connection.InvokeAsync("Acknowledge", id).WithTimeout();
+        await screen.Connection.InvokeAsync(HubMethods.Acknowledge, id).WithTimeout();
 
         var acknowledgements = (await Status(id)).GetProperty("acknowledgements");
         Assert.Equal(1, acknowledgements.GetArrayLength());
@@ -70,7 +71,7 @@ public sealed class AcknowledgementTests : HubTest
     {
         await using var screen = await Connect("screen-42", "fr-0042", "idf");
 
-        var refused = await Assert.ThrowsAsync<HubException>(() => screen.Connection.InvokeAsync("Acknowledge", id).WithTimeout());
+        var refused = await Assert.ThrowsAsync<HubException>(() => screen.Connection.InvokeAsync(HubMethods.Acknowledge, id).WithTimeout());
 
         Assert.Contains(reason, refused.Message, StringComparison.Ordinal);
         var next = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
@@ -84,7 +85,7 @@ public sealed class AcknowledgementTests : HubTest
         await using var screen = await Connect("screen-42", "fr-0042", "idf");
         var other = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0043"));
 
-        var refused = await Assert.ThrowsAsync<HubException>(() => screen.Connection.InvokeAsync("Acknowledge", other).WithTimeout());
+        var refused = await Assert.ThrowsAsync<HubException>(() => screen.Connection.InvokeAsync(HubMethods.Acknowledge, other).WithTimeout());
 
         Assert.Contains("not addressed to you", refused.Message, StringComparison.Ordinal);
         Assert.Equal(0, (await Status(other)).GetProperty("acknowledgements").GetArrayLength());

@@ -166,7 +166,7 @@ public sealed class AudienceDeliveryTests : HubTest
         Assert.Equal(7L, Convert.ToInt64(data["aisle"], System.Globalization.CultureInfo.InvariantCulture));
         var target = Assert.IsAssignableFrom<IDictionary<object, object>>(notification["target"]);
         Assert.Equal(new object[] { "fr-0042" }, Assert.IsAssignableFrom<object[]>(target["stores"]));
-        var resume = await connection.InvokeAsync<IDictionary<object, object>>("Resume", (string?)null).WithTimeout();
+        var resume = await connection.InvokeAsync<IDictionary<object, object>>(HubMethods.Resume, (string?)null).WithTimeout();
         Assert.Equal(id, resume["lastId"]);
     }
 

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.SignalR.Client;
 using Notifications.Server.Tests.Infrastructure;
+using Notifications.Contract;
 
 namespace Notifications.Server.Tests;
 
@@ -23,7 +24,7 @@ public sealed class ConnectionLimitTests : HubTest
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
 
         using var client = App.CreateClient(token);
-        using var negotiate = await client.PostAsync("/hubs/notifications/negotiate?negotiateVersion=1", null);
+        using var negotiate = await client.PostAsync($"{HubRoutes.Notifications}/negotiate?negotiateVersion=1", null);
         Assert.Equal(HttpStatusCode.TooManyRequests, negotiate.StatusCode);
         Assert.Equal("application/problem+json", negotiate.Content.Headers.ContentType?.MediaType);
         Assert.Contains("already has 2 connections open", (await negotiate.ReadJsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -76,7 +77,7 @@ public sealed class ConnectionLimitTests : HubTest
         await using var second = await Dashboard.ConnectAsync(App, token);
 
         var client = App.Server.CreateWebSocketClient();
-        using var socket = await client.ConnectAsync(new Uri(App.Server.BaseAddress, $"hubs/notifications?access_token={token}"), CancellationToken.None).WithTimeout();
+        using var socket = await client.ConnectAsync(new Uri(App.Server.BaseAddress, $"{HubRoutes.Notifications}?access_token={token}"), CancellationToken.None).WithTimeout();
         await socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e"), WebSocketMessageType.Text, true, CancellationToken.None);
         var received = new StringBuilder();
         var buffer = new byte[4096];

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.SignalR.Client;
 using Notifications.Server.Tests.Infrastructure;
+using Notifications.Contract;
 
 namespace Notifications.Server.Tests;
 
@@ -20,7 +21,7 @@ public sealed class DeadlineTests : HubTest
         // Long enough for the screen to acknowledge before it, on a loaded machine too.
         var recall = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042", "fr-0069").WithDeadline(3, RegionalManagers));
         await paris.WaitForAsync(recall);
-        await paris.Connection.InvokeAsync("Acknowledge", recall).WithTimeout();
+        await paris.Connection.InvokeAsync(HubMethods.Acknowledge, recall).WithTimeout();
 
         await Eventually.TrueAsync(() => manager.Shown.Any(n => n.RelatesTo == recall), "the regional manager is told of the missed deadline");
         var status = await Publishing.StatusAsync(Admin, recall);
@@ -52,8 +53,8 @@ public sealed class DeadlineTests : HubTest
         var control = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0069").WithDeadline(4));
         await paris.WaitForAsync(handled);
         await lyon.WaitForAsync(handled);
-        await paris.Connection.InvokeAsync("Acknowledge", handled).WithTimeout();
-        await lyon.Connection.InvokeAsync("Acknowledge", handled).WithTimeout();
+        await paris.Connection.InvokeAsync(HubMethods.Acknowledge, handled).WithTimeout();
+        await lyon.Connection.InvokeAsync(HubMethods.Acknowledge, handled).WithTimeout();
         await Publishing.WithdrawAsync(Admin, withdrawn);
 
         await Eventually.TrueAsync(async () => (await Publishing.StatusAsync(Admin, control)).GetProperty("escalationId").ValueKind == JsonValueKind.String, "the control notice escalates");

@@ -12,13 +12,13 @@ namespace Notifications.Server.Tests;
 /// </summary>
 public sealed class GapFreeResumeTests : HubTest
 {
-    private GatedStore Store => App.Services.GetRequiredService<GatedStore>();
+    private GatedLog Store => App.Services.GetRequiredService<GatedLog>();
 
     private protected override HubApplication CreateApp() => new(services: services =>
     {
-        services.AddSingleton<InMemoryNotificationStore>();
-        services.AddSingleton(sp => new GatedStore(sp.GetRequiredService<InMemoryNotificationStore>()));
-        services.AddSingleton<INotificationStore>(sp => sp.GetRequiredService<GatedStore>());
+        services.AddSingleton<InMemoryNotificationLog>();
+        services.AddSingleton(sp => new GatedLog(sp.GetRequiredService<InMemoryNotificationLog>()));
+        services.AddSingleton<INotificationLog>(sp => sp.GetRequiredService<GatedLog>());
     });
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class GapFreeResumeTests : HubTest
         await using var screen = await connecting.WithTimeout();
 
         await screen.WaitForAsync(published);
-        var replay = await screen.Connection.InvokeAsync<ResumeResult>("Resume", (string?)null).WithTimeout();
+        var replay = await screen.Connection.InvokeAsync<ResumeResult>(HubMethods.Resume, (string?)null).WithTimeout();
         Assert.Equal(published, replay.LastId);
     }
 

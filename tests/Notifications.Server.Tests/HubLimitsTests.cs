@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Notifications.Server.Hub;
 using Notifications.Server.Tests.Infrastructure;
+using Notifications.Contract;
 
 namespace Notifications.Server.Tests;
 
@@ -26,7 +27,7 @@ public sealed class HubLimitsTests
             return Task.CompletedTask;
         };
 
-        var oversized = abuser.Connection.InvokeAsync("Acknowledge", new string('x', 5000));
+        var oversized = abuser.Connection.InvokeAsync(HubMethods.Acknowledge, new string('x', 5000));
 
         // Detailed errors stay off (they would leak server internals), so the reason is in the hub's log.
         var reason = await closed.Task.WithTimeout();
@@ -61,7 +62,7 @@ public sealed class HubLimitsTests
         {
             try
             {
-                await abuser.Connection.InvokeAsync("Acknowledge", "x");
+                await abuser.Connection.InvokeAsync(HubMethods.Acknowledge, "x");
             }
             catch (HubException over) when (over.Message.Contains("invocation budget", StringComparison.Ordinal))
             {
@@ -119,7 +120,7 @@ public sealed class HubLimitsTests
         await using var app = new HubApplication(new Dictionary<string, string?> { ["Hub:KeepAliveSeconds"] = "1" });
         var token = app.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]);
         var client = app.Server.CreateWebSocketClient();
-        using var socket = await client.ConnectAsync(new Uri(app.Server.BaseAddress, $"hubs/notifications?access_token={token}"), CancellationToken.None).WithTimeout();
+        using var socket = await client.ConnectAsync(new Uri(app.Server.BaseAddress, $"{HubRoutes.Notifications}?access_token={token}"), CancellationToken.None).WithTimeout();
 
         // The SignalR JSON handshake, by hand: then the client says nothing at all.
         await socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e"), WebSocketMessageType.Text, true, CancellationToken.None);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Notifications.Server.Tests.Infrastructure;
+using Notifications.Contract;
 
 namespace Notifications.Server.Tests;
 
@@ -26,8 +27,8 @@ public sealed class OperationsTests
         await using var screen = await Dashboard.ConnectAsync(app, app.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]));
         var first = await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0042"));
         await screen.WaitForAsync(first);
-        await screen.Connection.InvokeAsync("Acknowledge", first).WithTimeout();
-        await screen.Connection.InvokeAsync<Contract.ResumeResult>("Resume", "1-0").WithTimeout();
+        await screen.Connection.InvokeAsync(HubMethods.Acknowledge, first).WithTimeout();
+        await screen.Connection.InvokeAsync<Contract.ResumeResult>(HubMethods.Resume, "1-0").WithTimeout();
 
         using var client = app.CreateClient(token: null);
         string metrics = string.Empty;

@@ -218,5 +218,5 @@ public sealed class ResumeTests : HubTest
         Dashboard.ConnectAsync(App, App.Token(sub, stores: ["fr-0042"], roles: ["dashboard"]));
 
     private static Task<ResumeResult> Resume(HubConnection connection, string? afterId) =>
-        connection.InvokeAsync<ResumeResult>("Resume", afterId).WithTimeout();
+        connection.InvokeAsync<ResumeResult>(HubMethods.Resume, afterId).WithTimeout();
 }

@@ -14,7 +14,7 @@ public sealed class StoreOutageTests
     [Fact]
     public async Task PublishAnswers503WithRetryAfterWhenTheStoreIsUnreachable()
     {
-        await using var app = new HubApplication(services: s => s.AddSingleton<INotificationStore, UnreachableStore>());
+        await using var app = new HubApplication(services: s => s.AddSingleton<INotificationLog, UnreachableLog>());
         using var admin = app.CreateClient(app.AdminToken());
 
         using var response = await Publishing.PostAsync(admin, Publishing.ToStores("fr-0042"));
@@ -29,11 +29,11 @@ public sealed class StoreOutageTests
     [Fact]
     public async Task HubCallsSayTheStoreIsUnavailableAndTheConnectionStaysOpen()
     {
-        await using var app = new HubApplication(services: s => s.AddSingleton<INotificationStore, UnreachableStore>());
+        await using var app = new HubApplication(services: s => s.AddSingleton<INotificationLog, UnreachableLog>());
         await using var screen = app.CreateHubConnection(app.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]));
         await screen.StartAsync().WithTimeout();
 
-        var refused = await Assert.ThrowsAsync<HubException>(() => screen.InvokeAsync<ResumeResult>("Resume", "1-0").WithTimeout());
+        var refused = await Assert.ThrowsAsync<HubException>(() => screen.InvokeAsync<ResumeResult>(HubMethods.Resume, "1-0").WithTimeout());
 
         Assert.Contains("store is unavailable", refused.Message, StringComparison.Ordinal);
         Assert.Equal(HubConnectionState.Connected, screen.State);

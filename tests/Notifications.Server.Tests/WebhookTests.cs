@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Notifications.Server.Tests.Infrastructure;
+using Notifications.Contract;
 
 namespace Notifications.Server.Tests;
 
@@ -17,7 +18,7 @@ public sealed class WebhookTests : HubTest
         var recall = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042", "fr-0069").WithDeadline(3));
         var mistake = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
         await paris.WaitForAsync(recall);
-        await paris.Connection.InvokeAsync("Acknowledge", recall).WithTimeout();
+        await paris.Connection.InvokeAsync(HubMethods.Acknowledge, recall).WithTimeout();
         await Publishing.WithdrawAsync(Admin, mistake);
 
         var published = await receiver.WaitForAsync("notification.published", recall);

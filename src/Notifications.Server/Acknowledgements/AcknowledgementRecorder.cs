@@ -8,7 +8,7 @@ namespace Notifications.Server.Acknowledgements;
 
 /// <summary>Records that a user (and its stores) has read or handled a notification, from the hub or REST.</summary>
 internal sealed partial class AcknowledgementRecorder(
-    INotificationStore store,
+    INotificationLog log,
     HubMetrics metrics,
     TimeProvider time,
     IHubEventBus events,
@@ -22,7 +22,7 @@ internal sealed partial class AcknowledgementRecorder(
             return AcknowledgeOutcome.MalformedId;
         }
 
-        var notification = await store.GetAsync(notificationId, cancellationToken);
+        var notification = await log.GetAsync(notificationId, cancellationToken);
         if (notification is null)
         {
             return AcknowledgeOutcome.UnknownId;
@@ -34,7 +34,7 @@ internal sealed partial class AcknowledgementRecorder(
         }
 
         var acknowledgement = new Acknowledgement(caller.Sub, caller.Stores, time.GetUtcNow().UtcDateTime);
-        if (!await store.AcknowledgeAsync(notificationId, acknowledgement, cancellationToken))
+        if (!await log.AcknowledgeAsync(notificationId, acknowledgement, cancellationToken))
         {
             return AcknowledgeOutcome.AlreadyRecorded;
         }

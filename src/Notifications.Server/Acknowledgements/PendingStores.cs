@@ -8,13 +8,13 @@ namespace Notifications.Server.Acknowledgements;
 /// and <c>all</c> targets the known stores of that audience, less every store an acknowledgement
 /// was made for. The one place this rule lives: the status endpoint and the deadline escalation use it.
 /// </summary>
-internal sealed class PendingStores(INotificationStore store, IStoreDirectory directory)
+internal sealed class PendingStores(INotificationLog log, IStoreDirectory directory)
 {
     public async Task<(IReadOnlyList<Acknowledgement> Acknowledgements, IReadOnlyList<string> Pending)> GetAsync(
         NotificationId id, Notification notification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        var acknowledgements = await store.GetAcknowledgementsAsync(id, cancellationToken);
+        var acknowledgements = await log.GetAcknowledgementsAsync(id, cancellationToken);
         var targeted = new SortedSet<string>(notification.Target.Stores, StringComparer.Ordinal);
         if (notification.Target.All || notification.Target.Regions.Count > 0)
         {

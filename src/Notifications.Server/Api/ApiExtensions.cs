@@ -11,7 +11,7 @@ internal static class ApiExtensions
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
-        builder.Services.AddExceptionHandler<StoreUnavailableExceptionHandler>();
+        builder.Services.AddExceptionHandler<StorageUnavailableExceptionHandler>();
 
         // Binding failures are thrown so that BadRequestExceptionHandler can name the bad field.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

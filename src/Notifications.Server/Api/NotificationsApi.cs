@@ -126,7 +126,7 @@ internal static class NotificationsApi
 
     internal static async Task<Results<Ok<NotificationStatus>, ProblemHttpResult, ValidationProblem>> GetStatus(
         string id,
-        INotificationStore store,
+        INotificationLog log,
         PendingStores pendingStores,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -136,14 +136,14 @@ internal static class NotificationsApi
             return InvalidId(id);
         }
 
-        var notification = await store.GetAsync(notificationId, cancellationToken);
+        var notification = await log.GetAsync(notificationId, cancellationToken);
         if (notification is null)
         {
             return NotFound(id);
         }
 
         var (acknowledgements, pending) = await pendingStores.GetAsync(notificationId, notification, cancellationToken);
-        var escalationId = notification.AckDeadline is null ? null : await store.GetEscalationIdAsync(notificationId, cancellationToken);
+        var escalationId = notification.AckDeadline is null ? null : await log.GetEscalationIdAsync(notificationId, cancellationToken);
 
         // Overdue from the deadline on, not from the escalation a moment later; and it stays so once escalated.
         var overdue = escalationId is not null
@@ -157,7 +157,7 @@ internal static class NotificationsApi
         [FromQuery] string? after,
         [FromQuery] string? limit,
         HttpContext http,
-        INotificationStore store,
+        INotificationLog log,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -192,7 +192,7 @@ internal static class NotificationsApi
                 detail: $"Your token does not cover the audience '{audience}': a store token reads its own stores, regions and 'all'.");
         }
 
-        var read = await store.ReadAsync([audience!], afterId, pageSize, cancellationToken);
+        var read = await log.ReadAsync([audience!], afterId, pageSize, cancellationToken);
         return TypedResults.Ok(new HistoryPage(read.Items, read.Items.Count > 0 ? read.Items[^1].Id : after));
     }
 

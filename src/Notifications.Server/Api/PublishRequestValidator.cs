@@ -114,7 +114,7 @@ internal static class PublishRequestValidator
             }
             else if (!request.RequiresAck)
             {
-                Add("ackDeadlineSeconds", "ackDeadlineSeconds needs requiresAck: true: only a notification stores must acknowledge has a deadline.");
+                Add("ackDeadlineSeconds", "ackDeadlineSeconds needs requiresAck: true: only a notification logs must acknowledge has a deadline.");
             }
         }
 

@@ -15,7 +15,7 @@ namespace Notifications.Server.Deadlines;
 /// deadline in the schedule for the next.
 /// </summary>
 internal sealed partial class DeadlineWatch(
-    INotificationStore store,
+    INotificationLog log,
     PendingStores pendingStores,
     NotificationPublisher publisher,
     DeadlineWakeup wakeup,
@@ -32,7 +32,7 @@ internal sealed partial class DeadlineWatch(
             var wait = poll;
             try
             {
-                var deadlines = await store.GetDueDeadlinesAsync(BatchSize, stoppingToken);
+                var deadlines = await log.GetDueDeadlinesAsync(BatchSize, stoppingToken);
                 foreach (var id in deadlines.Due)
                 {
                     await SettleAsync(id, stoppingToken);
@@ -49,7 +49,7 @@ internal sealed partial class DeadlineWatch(
                     wait = next > TimeSpan.Zero ? next : TimeSpan.Zero;
                 }
             }
-            catch (StoreUnavailableException unavailable)
+            catch (StorageUnavailableException unavailable)
             {
                 // Deadlines stay scheduled in the store: they are settled late, not lost.
                 LogStoreUnavailable(logger, unavailable);
@@ -66,23 +66,23 @@ internal sealed partial class DeadlineWatch(
 
     private async Task SettleAsync(NotificationId id, CancellationToken cancellationToken)
     {
-        var original = await store.GetAsync(id, cancellationToken);
+        var original = await log.GetAsync(id, cancellationToken);
         if (original is null || original.WithdrawnAt is not null || original.AckDeadline is null)
         {
-            await store.SettleDeadlineAsync(id, escalationId: null, cancellationToken);
+            await log.SettleDeadlineAsync(id, escalationId: null, cancellationToken);
             return;
         }
 
         var (_, pending) = await pendingStores.GetAsync(id, original, cancellationToken);
         if (pending.Count == 0)
         {
-            await store.SettleDeadlineAsync(id, escalationId: null, cancellationToken);
+            await log.SettleDeadlineAsync(id, escalationId: null, cancellationToken);
             LogMetInTime(logger, original.Id);
             return;
         }
 
         var escalation = await publisher.PublishAsync(Escalation.For(original, pending), Escalation.Publisher, Escalation.IdempotencyKey(id), cancellationToken);
-        await store.SettleDeadlineAsync(id, escalation.Notification.Id, cancellationToken);
+        await log.SettleDeadlineAsync(id, escalation.Notification.Id, cancellationToken);
         if (!escalation.IsReplay)
         {
             LogEscalated(logger, original.Id, escalation.Notification.Id, pending.Count);
@@ -98,6 +98,6 @@ internal sealed partial class DeadlineWatch(
     [LoggerMessage(EventId = 8004, Level = LogLevel.Error, Message = "Settling due deadlines failed; trying again at the next look")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 8003, Level = LogLevel.Warning, Message = "Deadlines cannot be read: the notification store is unavailable; they will be settled once it is back")]
+    [LoggerMessage(EventId = 8003, Level = LogLevel.Warning, Message = "Deadlines cannot be read: the notification log is unavailable; they will be settled once it is back")]
     private static partial void LogStoreUnavailable(ILogger logger, Exception exception);
 }

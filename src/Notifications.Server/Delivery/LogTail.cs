@@ -18,7 +18,7 @@ namespace Notifications.Server.Delivery;
 /// delivered after reaches the connection live.
 /// </remarks>
 internal sealed partial class LogTail(
-    INotificationStore store,
+    INotificationLog log,
     LiveDelivery delivery,
     ConnectionIndex connections,
     LogWakeup wakeup,
@@ -104,7 +104,7 @@ internal sealed partial class LogTail(
     {
         try
         {
-            _cursor = await store.GetLastIdAsync(cancellationToken) ?? NotificationId.Zero;
+            _cursor = await log.GetLastIdAsync(cancellationToken) ?? NotificationId.Zero;
             if (_cursor != NotificationId.Zero)
             {
                 // Never the empty log's zero: a log emptied later (Redis wiped) is another data set, not a lost tail.
@@ -126,7 +126,7 @@ internal sealed partial class LogTail(
         var any = false;
         while (true)
         {
-            var page = await store.ReadLogAsync(_cursor, _pageSize, cancellationToken);
+            var page = await log.ReadLogAsync(_cursor, _pageSize, cancellationToken);
             if (page.TrimmedPast)
             {
                 Resync(ResyncReason.FellBehind, page.Last);
@@ -175,7 +175,7 @@ internal sealed partial class LogTail(
     /// </summary>
     private async Task CheckLogRegressionAsync(CancellationToken cancellationToken)
     {
-        var last = await store.GetLastIdAsync(cancellationToken) ?? NotificationId.Zero;
+        var last = await log.GetLastIdAsync(cancellationToken) ?? NotificationId.Zero;
         if (last >= _cursor)
         {
             return;
@@ -204,7 +204,7 @@ internal sealed partial class LogTail(
         foreach (var connection in connections.All())
         {
             closed += connection.Close(reason == ResyncReason.WentBack
-                ? "the notification store went back to an earlier state; reconnect and resume"
+                ? "the notification log went back to an earlier state; reconnect and resume"
                 : "this node fell behind the publish log; reconnect and resume") ? 1 : 0;
         }
 

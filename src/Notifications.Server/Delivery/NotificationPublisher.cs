@@ -12,7 +12,7 @@ namespace Notifications.Server.Delivery;
 /// notification does not depend on this node surviving.
 /// </summary>
 internal sealed partial class NotificationPublisher(
-    INotificationStore store,
+    INotificationLog log,
     LogWakeup wakeup,
     DeadlineWakeup deadlines,
     HubMetrics metrics,
@@ -24,7 +24,7 @@ internal sealed partial class NotificationPublisher(
         return results[0];
     }
 
-    /// <summary>Stores every draft or none (see <see cref="INotificationStore.AppendAsync"/>); results in the drafts' order.</summary>
+    /// <summary>Stores every draft or none (see <see cref="INotificationLog.AppendAsync"/>); results in the drafts' order.</summary>
     public async Task<IReadOnlyList<AppendResult>> PublishAsync(
         IReadOnlyList<(NotificationDraft Draft, string? IdempotencyKey)> drafts,
         string publisher,
@@ -36,7 +36,7 @@ internal sealed partial class NotificationPublisher(
         var appends = drafts
             .Select(d => new DraftAppend(d.Draft, Audience.Of(d.Draft.Target), d.IdempotencyKey is null ? null : $"{publisher}\n{d.IdempotencyKey}"))
             .ToList();
-        var results = await store.AppendAsync(appends, cancellationToken);
+        var results = await log.AppendAsync(appends, cancellationToken);
 
         var stored = false;
         for (var i = 0; i < results.Count; i++)

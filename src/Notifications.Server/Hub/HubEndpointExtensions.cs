@@ -12,7 +12,7 @@ namespace Notifications.Server.Hub;
 
 internal static class HubEndpointExtensions
 {
-    public const string HubPath = "/hubs/notifications";
+    public const string HubPath = HubRoutes.Notifications;
 
     /// <summary>The SignalR hub (JSON and MessagePack), its timeouts and limits, and what it delivers with.</summary>
     public static WebApplicationBuilder AddNotificationHub(this WebApplicationBuilder builder)
@@ -34,7 +34,7 @@ internal static class HubEndpointExtensions
             {
                 signalR.EnableDetailedErrors = false;
                 signalR.AddFilter<HubInvocationGuard>();
-                signalR.AddFilter<StoreUnavailableHubFilter>();
+                signalR.AddFilter<StorageUnavailableHubFilter>();
             })
             .AddJsonProtocol()
             .AddMessagePackProtocol(messagePack => messagePack.SerializerOptions = MessagePackSerializerOptions.Standard

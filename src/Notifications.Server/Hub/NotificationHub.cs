@@ -17,7 +17,7 @@ namespace Notifications.Server.Hub;
 /// </summary>
 [Authorize]
 internal sealed partial class NotificationHub(
-    INotificationStore store,
+    INotificationLog log,
     IStoreDirectory directory,
     ConnectionIndex connections,
     LogTail tail,
@@ -66,12 +66,12 @@ internal sealed partial class NotificationHub(
         if (!tail.IsPositioned)
         {
             // Until this node's tail knows where the log stands, what is published after this read could be missed.
-            throw new StoreUnavailableException("This node is still connecting to the notification store.");
+            throw new StorageUnavailableException("This node is still connecting to the notification log.");
         }
 
         if (afterId is null)
         {
-            var last = await store.GetLastIdAsync(cancellationToken);
+            var last = await log.GetLastIdAsync(cancellationToken);
             return new ResumeResult { Notifications = [], Recovered = true, LastId = last?.ToString() };
         }
 
@@ -87,8 +87,8 @@ internal sealed partial class NotificationHub(
         // comes too (clients drop what they have). One more than the cap is read: if that oldest one
         // is after the cursor, something after the cursor is left out and the client must reload.
         var lookbackStart = new NotificationId(Math.Max(0, after.Milliseconds - (settings.ResumeLookbackSeconds * 1000L)), 0);
-        var read = await store.ReadNewestAsync(caller.Audiences, lookbackStart, limit + 1, cancellationToken);
-        var lastId = await store.GetLastIdAsync(cancellationToken);
+        var read = await log.ReadNewestAsync(caller.Audiences, lookbackStart, limit + 1, cancellationToken);
+        var lastId = await log.GetLastIdAsync(cancellationToken);
 
         var items = read.Items;
         var leftOutAfterCursor = false;
@@ -116,7 +116,7 @@ internal sealed partial class NotificationHub(
     private async Task<IReadOnlyList<Withdrawal>> WithdrawnSinceAsync(Caller caller, NotificationId since, CancellationToken cancellationToken)
     {
         var sinceTime = DateTimeOffset.FromUnixTimeMilliseconds(since.Milliseconds).UtcDateTime;
-        var withdrawn = await store.GetWithdrawnSinceAsync(sinceTime, options.Value.MaxResumeNotifications, cancellationToken);
+        var withdrawn = await log.GetWithdrawnSinceAsync(sinceTime, options.Value.MaxResumeNotifications, cancellationToken);
         return withdrawn
             .Where(n => Audience.Of(n.Target).Any(caller.Audiences.Contains))
             .Select(n => new Withdrawal { Id = n.Id, WithdrawnAt = n.WithdrawnAt!.Value })

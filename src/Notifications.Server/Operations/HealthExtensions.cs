@@ -10,7 +10,7 @@ internal static class HealthExtensions
     public static WebApplicationBuilder AddHubHealthChecks(this WebApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks()
-            .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag])
+            .AddCheck<StorageHealthCheck>("store", tags: [ReadyTag])
             .AddCheck<LogTailHealthCheck>("log-tail", tags: [ReadyTag]);
         return builder;
     }

@@ -37,7 +37,7 @@ internal sealed partial class PresenceHeartbeat(
                 return await db.KeyDeleteAsync(redis.Keys.Presence(hub.Value.NodeName));
             }, cancellationToken);
         }
-        catch (StoreUnavailableException unavailable)
+        catch (StorageUnavailableException unavailable)
         {
             LogHeartbeatFailed(logger, unavailable);
         }

@@ -14,7 +14,7 @@ internal sealed class RedisCallerRateLimits(RedisConnection redis) : ICallerRate
     {
         ArgumentNullException.ThrowIfNull(options);
         var key = redis.Keys.Prefix + "rate:" + caller;
-        return RateLimitPartition.Get(key, partition => new StoreUnavailableRateLimiter(() =>
+        return RateLimitPartition.Get(key, partition => new StorageUnavailableRateLimiter(() =>
             RedisRateLimitPartition.GetTokenBucketRateLimiter(partition, _ => new RedisTokenBucketRateLimiterOptions
             {
                 ConnectionMultiplexerFactory = redis.GetOpenMultiplexer,

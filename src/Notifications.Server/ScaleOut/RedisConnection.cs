@@ -61,7 +61,7 @@ internal sealed partial class RedisConnection : IAsyncDisposable
     /// limiter); it is opened at start (<see cref="RedisConnectionWarmUp"/>).
     /// </summary>
     public IConnectionMultiplexer GetOpenMultiplexer() =>
-        _shared.Opened ?? throw new StoreUnavailableException("Redis cannot be reached.");
+        _shared.Opened ?? throw new StorageUnavailableException("Redis cannot be reached.");
 
     public async Task<IDatabase> GetDatabaseAsync() => (await OpenAsync(_shared)).GetDatabase();
 
@@ -70,7 +70,7 @@ internal sealed partial class RedisConnection : IAsyncDisposable
 
     /// <summary>
     /// Runs a Redis operation, reporting an unreachable or timed-out Redis as
-    /// <see cref="StoreUnavailableException"/>. StackExchange.Redis takes no cancellation token: a
+    /// <see cref="StorageUnavailableException"/>. StackExchange.Redis takes no cancellation token: a
     /// cancelled caller stops waiting, and the command completes (or times out) on its own.
     /// </summary>
     public async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> operation, CancellationToken cancellationToken = default)
@@ -83,13 +83,13 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         }
         catch (Exception e) when (IsUnavailable(e))
         {
-            throw new StoreUnavailableException("Redis cannot be reached.", e);
+            throw new StorageUnavailableException("Redis cannot be reached.", e);
         }
     }
 
     /// <summary>
     /// Runs a write that a <c>202</c> will vouch for: with <see cref="RedisOptions.MinReplicaAcks"/>,
-    /// followed on the same connection by <c>WAIT</c>, and reported as <see cref="StoreUnavailableException"/>
+    /// followed on the same connection by <c>WAIT</c>, and reported as <see cref="StorageUnavailableException"/>
     /// when too few replicas confirm in time. The write is then on the primary only: it must be
     /// idempotent, so that the caller's retry finds it and waits for the replicas again.
     /// </summary>
@@ -117,7 +117,7 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         }
         catch (Exception e) when (IsUnavailable(e))
         {
-            throw new StoreUnavailableException("Redis cannot be reached.", e);
+            throw new StorageUnavailableException("Redis cannot be reached.", e);
         }
 
         T result;
@@ -131,7 +131,7 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         {
             // Sent, then timed out or refused (a replica that was a primary a moment ago): the write
             // may be on the primary already, so the caller is told to retry with the same key.
-            throw new StoreUnavailableException("Redis did not confirm the write.", e)
+            throw new StorageUnavailableException("Redis did not confirm the write.", e)
             {
                 RetryAfter = TimeSpan.FromSeconds(1),
                 Detail = "Redis did not confirm the notification in time; it may have been stored. Retry with the same Idempotency-Key: the retry answers the same id.",
@@ -141,7 +141,7 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         if (confirmed < _settings.MinReplicaAcks)
         {
             LogReplicasBehind(_logger, confirmed, _settings.MinReplicaAcks, _settings.ReplicaAckTimeoutMilliseconds);
-            throw new StoreUnavailableException($"{confirmed} of {_settings.MinReplicaAcks} replicas confirmed the write.")
+            throw new StorageUnavailableException($"{confirmed} of {_settings.MinReplicaAcks} replicas confirmed the write.")
             {
                 RetryAfter = TimeSpan.FromSeconds(1),
                 Detail = string.Create(CultureInfo.InvariantCulture,
@@ -152,7 +152,7 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         return result;
     }
 
-    /// <summary>Publishes on a pub/sub channel, reporting an unreachable Redis as <see cref="StoreUnavailableException"/>.</summary>
+    /// <summary>Publishes on a pub/sub channel, reporting an unreachable Redis as <see cref="StorageUnavailableException"/>.</summary>
     public async Task PublishAsync(RedisChannel channel, RedisValue message, CancellationToken cancellationToken)
     {
         var subscriber = await GetSubscriberAsync();
@@ -162,7 +162,7 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         }
         catch (Exception e) when (IsUnavailable(e))
         {
-            throw new StoreUnavailableException("Redis cannot be reached.", e);
+            throw new StorageUnavailableException("Redis cannot be reached.", e);
         }
     }
 
@@ -185,7 +185,7 @@ internal sealed partial class RedisConnection : IAsyncDisposable
         {
             // Through Sentinels, none said where the primary is; the next command asks again.
             LogConnectFailed(_logger, unreachable);
-            throw new StoreUnavailableException("Redis cannot be reached.", unreachable);
+            throw new StorageUnavailableException("Redis cannot be reached.", unreachable);
         }
     }
 

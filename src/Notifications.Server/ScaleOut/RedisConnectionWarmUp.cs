@@ -15,7 +15,7 @@ internal sealed partial class RedisConnectionWarmUp(RedisConnection redis, ILogg
         {
             await redis.OpenAsync(cancellationToken);
         }
-        catch (StoreUnavailableException unavailable)
+        catch (StorageUnavailableException unavailable)
         {
             // The node starts anyway: not ready until Redis answers, and every use tries again.
             LogNotOpened(logger, unavailable);

@@ -67,7 +67,7 @@ internal sealed partial class RedisHubEventBus(
             await subscriber.SubscribeAsync(_channel, _onEvent);
             return true;
         }
-        catch (Exception e) when (e is RedisException or Storage.StoreUnavailableException)
+        catch (Exception e) when (e is RedisException or Storage.StorageUnavailableException)
         {
             // StackExchange.Redis keeps a handler whose SUBSCRIBE failed: take it back before retrying,
             // or each event would reach every connection once per attempt.

@@ -45,7 +45,7 @@ internal sealed partial class RedisLogSignal(
             await subscriber.SubscribeAsync(redis.LogChannel, _onSignal);
             return true;
         }
-        catch (Exception e) when (e is RedisException or Storage.StoreUnavailableException)
+        catch (Exception e) when (e is RedisException or Storage.StorageUnavailableException)
         {
             // StackExchange.Redis keeps a handler whose SUBSCRIBE failed (and subscribes it on
             // reconnect): take it back, so that retrying does not register it twice. The tail polls

@@ -5,7 +5,7 @@ namespace Notifications.Server.ScaleOut;
 
 /// <summary>
 /// The outbox shared by the cluster: a sorted set per endpoint (key → when it is next due, by Redis's
-/// clock), filled by the notification store's scripts. A node takes a delivery by pushing its due time
+/// clock), filled by the notification log's scripts. A node takes a delivery by pushing its due time
 /// a lease ahead, so no other node sends it meanwhile, and one whose node died becomes due again.
 /// </summary>
 internal sealed class RedisWebhookOutbox(RedisConnection redis) : IWebhookOutbox

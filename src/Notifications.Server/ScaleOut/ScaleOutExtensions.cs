@@ -31,8 +31,8 @@ internal static class ScaleOutExtensions
 
         builder.Services.AddSingleton<RedisConnection>();
         builder.Services.AddHostedService<RedisConnectionWarmUp>();
-        builder.Services.AddSingleton<RedisNotificationStore>();
-        builder.Services.Replace(ServiceDescriptor.Singleton<INotificationStore>(services => services.GetRequiredService<RedisNotificationStore>()));
+        builder.Services.AddSingleton<RedisNotificationLog>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<INotificationLog>(services => services.GetRequiredService<RedisNotificationLog>()));
         builder.Services.Replace(ServiceDescriptor.Singleton<IStoreDirectory, RedisStoreDirectory>());
         builder.Services.AddSingleton<RedisPresenceStore>();
         builder.Services.Replace(ServiceDescriptor.Singleton<IPresenceStore>(services => services.GetRequiredService<RedisPresenceStore>()));

@@ -4,7 +4,7 @@ namespace Notifications.Server.Storage;
 
 internal static class StorageExtensions
 {
-    /// <summary>The notification store and store directory: in memory for the embedded single node.</summary>
+    /// <summary>The notification log and store directory: in memory for the embedded single node.</summary>
     public static WebApplicationBuilder AddNotificationStorage(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<RetentionOptions>()
@@ -12,7 +12,7 @@ internal static class StorageExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<INotificationStore, InMemoryNotificationStore>();
+        builder.Services.AddSingleton<INotificationLog, InMemoryNotificationLog>();
         builder.Services.AddSingleton<IStoreDirectory, InMemoryStoreDirectory>();
         return builder;
     }

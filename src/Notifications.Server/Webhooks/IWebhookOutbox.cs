@@ -1,7 +1,7 @@
 namespace Notifications.Server.Webhooks;
 
 /// <summary>
-/// One queue of webhook deliveries per endpoint, filled by the notification store in the same step
+/// One queue of webhook deliveries per endpoint, filled by the notification log in the same step
 /// as the change it reports (so an accepted change is never left without its event). A delivery is
 /// taken by one node at a time for a lease, then completed, retried later or given up.
 /// </summary>

@@ -41,7 +41,7 @@ internal sealed partial class WebhookDispatcher(
                     busy |= await DispatchAsync(endpoint, stoppingToken);
                     metrics.Pending(endpoint.Name, await outbox.CountPendingAsync(endpoint.Name, stoppingToken));
                 }
-                catch (StoreUnavailableException unavailable)
+                catch (StorageUnavailableException unavailable)
                 {
                     LogOutboxUnavailable(logger, unavailable, endpoint.Url);
                 }
@@ -96,7 +96,7 @@ internal sealed partial class WebhookDispatcher(
             await outbox.RetryLaterAsync(endpoint.Name, delivery.Key, delay, cancellationToken);
             LogRetrying(logger, payload.Type, key.Value.Id, endpoint.Url, delivery.Attempt, failure, delay.TotalSeconds);
         }
-        catch (StoreUnavailableException unavailable)
+        catch (StorageUnavailableException unavailable)
         {
             // The delivery stays claimed until its lease ends, then any node takes it again.
             LogOutboxUnavailable(logger, unavailable, endpoint.Url);

@@ -9,14 +9,14 @@ namespace Notifications.Server.Webhooks;
 /// every retry sends the same body: the notification, the acknowledgement, the overdue report or the
 /// withdrawal, with the time the event happened.
 /// </summary>
-internal sealed class WebhookPayloads(INotificationStore store)
+internal sealed class WebhookPayloads(INotificationLog log)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The event's body, or null when what it reports is no longer retained.</summary>
     public async Task<WebhookEvent?> BuildAsync(WebhookEventKey key, CancellationToken cancellationToken)
     {
-        var notification = await store.GetAsync(key.Id, cancellationToken);
+        var notification = await log.GetAsync(key.Id, cancellationToken);
         if (notification is null)
         {
             return null;
@@ -28,7 +28,7 @@ internal sealed class WebhookPayloads(INotificationStore store)
                 return Event(key.Type, notification.CreatedAt, notification with { WithdrawnAt = null });
 
             case WebhookEventTypes.Acknowledged:
-                var acknowledgement = key.Sub is null ? null : await store.GetAcknowledgementAsync(key.Id, key.Sub, cancellationToken);
+                var acknowledgement = key.Sub is null ? null : await log.GetAcknowledgementAsync(key.Id, key.Sub, cancellationToken);
                 return acknowledgement is null
                     ? null
                     : Event(key.Type, acknowledgement.At, new AcknowledgementEvent(notification.Id, acknowledgement.Sub, acknowledgement.Stores, acknowledgement.At));
@@ -39,9 +39,9 @@ internal sealed class WebhookPayloads(INotificationStore store)
                     : null;
 
             case WebhookEventTypes.Overdue:
-                if (await store.GetEscalationIdAsync(key.Id, cancellationToken) is not { } escalationId
+                if (await log.GetEscalationIdAsync(key.Id, cancellationToken) is not { } escalationId
                     || !NotificationId.TryParse(escalationId, out var escalationKey)
-                    || await store.GetAsync(escalationKey, cancellationToken) is not { Data: { } data } escalation)
+                    || await log.GetAsync(escalationKey, cancellationToken) is not { Data: { } data } escalation)
                 {
                     return null;
                 }

@@ -11,14 +11,14 @@ namespace Notifications.Server.Withdrawals;
 /// learn it from <c>Resume</c>'s <c>withdrawn</c> list.
 /// </summary>
 internal sealed partial class NotificationWithdrawal(
-    INotificationStore store,
+    INotificationLog log,
     IHubEventBus events,
     ILogger<NotificationWithdrawal> logger)
 {
     /// <summary>The withdrawn notification, or null when it is unknown. Withdrawing again answers the first withdrawal.</summary>
     public async Task<Notification?> WithdrawAsync(NotificationId id, string by, CancellationToken cancellationToken)
     {
-        var result = await store.WithdrawAsync(id, cancellationToken);
+        var result = await log.WithdrawAsync(id, cancellationToken);
         if (result is null)
         {
             return null;

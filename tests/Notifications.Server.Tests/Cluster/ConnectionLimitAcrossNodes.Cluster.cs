@@ -1,5 +1,6 @@
 using System.Net;
 using Notifications.Server.Tests.Infrastructure;
+using Notifications.Contract;
 
 namespace Notifications.Server.Tests.Cluster;
 
@@ -28,7 +29,7 @@ public sealed class ConnectionLimitAcrossNodes
 
     private static async Task<HttpStatusCode> NegotiateAsync(HttpClient client)
     {
-        using var response = await client.PostAsync("/hubs/notifications/negotiate?negotiateVersion=1", null);
+        using var response = await client.PostAsync($"{HubRoutes.Notifications}/negotiate?negotiateVersion=1", null);
         return response.StatusCode;
     }
 }

@@ -37,7 +37,7 @@ public sealed class DevicesAcrossNodes(ITestOutputHelper output)
         }
 
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(cluster.Node(2), "/hubs/notifications"), o => o.AccessTokenProvider = FreshTokenAsync)
+            .WithUrl(new Uri(cluster.Node(2), HubRoutes.Notifications), o => o.AccessTokenProvider = FreshTokenAsync)
             .WithAutomaticReconnect(new FixedRetry())
             .Build();
         await using var screen = await Dashboard.StartAsync(connection);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Notifications.Server.Tests.Infrastructure;
+using Notifications.Contract;
 
 namespace Notifications.Server.Tests.Cluster;
 
@@ -100,7 +101,7 @@ public sealed class FanOutAcrossNodes(ClusterFixture fixture) : IClassFixture<Cl
         var id = await Publishing.PublishAsync(admin, Publishing.ToStores(_store, _otherStore));
         await acknowledging.WaitForAsync(id);
 
-        await acknowledging.Connection.InvokeAsync("Acknowledge", id).WithTimeout();
+        await acknowledging.Connection.InvokeAsync(HubMethods.Acknowledge, id).WithTimeout();
 
         await Eventually.TrueAsync(() => heard.ContainsKey("same store") && heard.ContainsKey("admin"), "the store's other screen and the admin console heard it");
         Assert.Equal([$"{id} by screen-a"], heard["admin"]);
@@ -109,7 +110,7 @@ public sealed class FanOutAcrossNodes(ClusterFixture fixture) : IClassFixture<Cl
         // The other store's screen hears its own acknowledgement, which comes after: the first would be there before it.
         var otherScreen = await Dashboard.StartAsync(Infrastructure.Cluster.Connection(_cluster.Node(3), _cluster.Token("screen-d", stores: [_otherStore], roles: ["dashboard"])), cursor: null);
         await using var __ = otherScreen;
-        await otherScreen.Connection.InvokeAsync("Acknowledge", id).WithTimeout();
+        await otherScreen.Connection.InvokeAsync(HubMethods.Acknowledge, id).WithTimeout();
         await Eventually.TrueAsync(() => heard.ContainsKey("other store"), "the other store's screen heard its own store's acknowledgement");
         Assert.Equal([$"{id} by screen-d"], heard["other store"]);
     }
@@ -165,7 +166,7 @@ public sealed class FanOutAcrossNodes(ClusterFixture fixture) : IClassFixture<Cl
 
         await using var screen = await Dashboard.StartAsync(Infrastructure.Cluster.Connection(_cluster.Node(3), _cluster.Token("screen-42", stores: [_store], regions: ["idf"], roles: ["dashboard"])), cursor: "1-0");
         await screen.WaitForAsync(first);
-        await screen.Connection.InvokeAsync("Acknowledge", first).WithTimeout();
+        await screen.Connection.InvokeAsync(HubMethods.Acknowledge, first).WithTimeout();
 
         using var two = Infrastructure.Cluster.Client(_cluster.Node(2), _cluster.AdminToken());
         var status = await (await two.GetAsync($"/api/notifications/{first}")).ReadJsonAsync();
@@ -192,14 +193,14 @@ public sealed class FanOutAcrossNodes(ClusterFixture fixture) : IClassFixture<Cl
         foreach (var screen in screens)
         {
             await screen.WaitForAsync(id);
-            await screen.Connection.InvokeAsync("Acknowledge", id).WithTimeout();
+            await screen.Connection.InvokeAsync(HubMethods.Acknowledge, id).WithTimeout();
             await screen.DisposeAsync();
         }
 
         // The screens were spread over the nodes: stickiness, not luck, kept each one on its node.
         var upstreams = (await File.ReadAllLinesAsync(accessLog))
             .Skip(linesBefore)
-            .Where(line => line.Contains("/hubs/notifications", StringComparison.Ordinal))
+            .Where(line => line.Contains(HubRoutes.Notifications, StringComparison.Ordinal))
             .Select(line => line[(line.LastIndexOf("upstream=", StringComparison.Ordinal) + 9)..])
             .Distinct()
             .Count();
@@ -211,7 +212,7 @@ public sealed class FanOutAcrossNodes(ClusterFixture fixture) : IClassFixture<Cl
     {
         var token = _cluster.Token("screen-1", stores: [_store], roles: ["dashboard"]);
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(_cluster.Nginx, $"/hubs/notifications?access_token={token}"), o => o.Transports = HttpTransportType.WebSockets)
+            .WithUrl(new Uri(_cluster.Nginx, $"{HubRoutes.Notifications}?access_token={token}"), o => o.Transports = HttpTransportType.WebSockets)
             .Build();
         await using (var screen = await Dashboard.StartAsync(connection))
         {
@@ -219,7 +220,7 @@ public sealed class FanOutAcrossNodes(ClusterFixture fixture) : IClassFixture<Cl
         }
 
         var log = await File.ReadAllTextAsync(Path.Combine(_cluster.Directory, "nginx-access.log"));
-        Assert.Contains("/hubs/notifications", log, StringComparison.Ordinal);
+        Assert.Contains(HubRoutes.Notifications, log, StringComparison.Ordinal);
         Assert.DoesNotContain(token[(token.LastIndexOf('.') + 1)..], log, StringComparison.Ordinal);
         Assert.DoesNotContain("access_token", log, StringComparison.Ordinal);
     }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.SignalR.Client;
 using Notifications.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
+using Notifications.Contract;
 
 namespace Notifications.Server.Tests.Cluster;
 
@@ -31,9 +32,9 @@ public sealed class RecallsAcrossNodes(ITestOutputHelper output)
         var withdrawn = await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0042", "fr-0069").WithDeadline(3, RegionalManagers));
         await paris.WaitForAsync(withdrawn);
         await lyon.WaitForAsync(withdrawn);
-        await paris.Connection.InvokeAsync("Acknowledge", missed).WithTimeout();
-        await paris.Connection.InvokeAsync("Acknowledge", handled).WithTimeout();
-        await lyon.Connection.InvokeAsync("Acknowledge", handled).WithTimeout();
+        await paris.Connection.InvokeAsync(HubMethods.Acknowledge, missed).WithTimeout();
+        await paris.Connection.InvokeAsync(HubMethods.Acknowledge, handled).WithTimeout();
+        await lyon.Connection.InvokeAsync(HubMethods.Acknowledge, handled).WithTimeout();
         await Publishing.WithdrawAsync(admin, withdrawn);
 
         // Both nodes watch the same deadlines; a later one that is missed shows when the earlier ones were settled.
@@ -111,7 +112,7 @@ public sealed class RecallsAcrossNodes(ITestOutputHelper output)
 
         var recall = await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0042", "fr-0069").WithDeadline(3));
         await paris.WaitForAsync(recall);
-        await paris.Connection.InvokeAsync("Acknowledge", recall).WithTimeout();
+        await paris.Connection.InvokeAsync(HubMethods.Acknowledge, recall).WithTimeout();
         var mistake = await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0042"));
         await Publishing.WithdrawAsync(admin, mistake);
 
@@ -146,7 +147,7 @@ public sealed class RecallsAcrossNodes(ITestOutputHelper output)
         var recall = await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0042", "fr-0069").WithDeadline(3, RegionalManagers));
         var withdrawn = await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0042", "fr-0069").WithDeadline(3, RegionalManagers));
         await paris.WaitForAsync(withdrawn);
-        await paris.Connection.InvokeAsync("Acknowledge", recall).WithTimeout();
+        await paris.Connection.InvokeAsync(HubMethods.Acknowledge, recall).WithTimeout();
         await Publishing.WithdrawAsync(admin, withdrawn);
         await paris.WaitForWithdrawalAsync(withdrawn);
 

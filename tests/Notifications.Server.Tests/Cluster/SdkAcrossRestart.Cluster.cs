@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Notifications.Client;
 using Notifications.Server.Tests.Infrastructure;
+using Notifications.Contract;
 
 namespace Notifications.Server.Tests.Cluster;
 
@@ -15,7 +16,7 @@ public sealed class SdkAcrossRestart
         var token = cluster.Token("service-1", stores: ["fr-0042"], roles: ["dashboard"]);
         await using var client = new NotificationClient(new NotificationClientOptions
         {
-            HubUrl = new Uri(cluster.Node(1), "hubs/notifications"),
+            HubUrl = new Uri(cluster.Node(1), HubRoutes.Notifications),
             AccessTokenProvider = _ => ValueTask.FromResult<string?>(token),
             RetryPolicy = new ExponentialBackoffRetryPolicy { InitialDelay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(1) },
         });

@@ -33,7 +33,7 @@ public sealed class SlowConsumers(ITestOutputHelper output)
         }
 
         await using var attacker = await RawSocketScreen.ConnectAsync(cluster.Node(1), cluster.Token("attacker", stores: ["fr-bulk"], roles: ["dashboard"]));
-        await attacker.InvokeAsync("Resume", "[\"1-0\"]");
+        await attacker.InvokeAsync(HubMethods.Resume, "[\"1-0\"]");
         await using var healthy = await LatencyProbe.StartAsync(cluster.Node(1), cluster.Token("screen-1", stores: ["fr-0042"], roles: ["dashboard"]));
 
         // Everyone's notifications, while the attacker reads nothing at all.
@@ -122,7 +122,7 @@ public sealed class SlowConsumers(ITestOutputHelper output)
         {
             var probe = new LatencyProbe(Infrastructure.Cluster.Connection(node, token, reconnect: false));
             await probe._connection.StartAsync().WithTimeout();
-            await probe._connection.InvokeAsync<ResumeResult>("Resume", (string?)null).WithTimeout();
+            await probe._connection.InvokeAsync<ResumeResult>(HubMethods.Resume, (string?)null).WithTimeout();
             return probe;
         }
 

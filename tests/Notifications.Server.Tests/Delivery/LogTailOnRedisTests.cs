@@ -26,7 +26,7 @@ public sealed class LogTailOnRedisTests(RedisServerFixture redis) : IClassFixtur
         // Another writer of the same data set whose signal goes to a channel this node does not hear.
         var options = Options.Create(new RedisOptions { ConnectionString = redis.ConnectionString, KeyPrefix = keys, ChannelPrefix = $"elsewhere-{Guid.NewGuid():N}" });
         await using var connection = new RedisConnection(options, NullLogger<RedisConnection>.Instance);
-        var store = StoreFactory.Redis(connection, Options.Create(new RetentionOptions()));
+        var store = LogFactory.Redis(connection, Options.Create(new RetentionOptions()));
         var draft = new NotificationDraft { Type = "stock-alert", Title = "Low stock", Severity = "warning", Target = new NotificationTarget { Stores = ["fr-0042"] } };
         var stored = await store.AppendAsync(draft, Audience.Of(draft.Target), null, CancellationToken.None);
 

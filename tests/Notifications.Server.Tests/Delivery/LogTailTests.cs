@@ -8,12 +8,12 @@ namespace Notifications.Server.Tests.Delivery;
 /// <summary>The node's tail of the publish log when the log under it changes, on real sockets (a closed connection is seen as a network client sees it).</summary>
 public sealed class LogTailTests : HubTest
 {
-    private SwappableStore Store => App.Services.GetRequiredService<SwappableStore>();
+    private SwappableLog Store => App.Services.GetRequiredService<SwappableLog>();
 
     private protected override HubApplication CreateApp() => new HubApplication(services: services =>
     {
-        services.AddSingleton(sp => new SwappableStore(StoreFactory.InMemory(sp.GetRequiredService<IOptions<RetentionOptions>>(), TimeProvider.System)));
-        services.AddSingleton<INotificationStore>(sp => sp.GetRequiredService<SwappableStore>());
+        services.AddSingleton(sp => new SwappableLog(LogFactory.InMemory(sp.GetRequiredService<IOptions<RetentionOptions>>(), TimeProvider.System)));
+        services.AddSingleton<INotificationLog>(sp => sp.GetRequiredService<SwappableLog>());
     }).UseRealSockets();
 
     [Fact]
@@ -25,7 +25,7 @@ public sealed class LogTailTests : HubTest
 
         // Another data set whose clock is an hour behind: every id it issues is below what the screen saw.
         var retention = App.Services.GetRequiredService<IOptions<RetentionOptions>>();
-        Store.Current = StoreFactory.InMemory(retention, new ManualClock(DateTimeOffset.UtcNow.AddHours(-1)));
+        Store.Current = LogFactory.InMemory(retention, new ManualClock(DateTimeOffset.UtcNow.AddHours(-1)));
         await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
 
         await Eventually.TrueAsync(() => screen.Resumes == 2, "the screen was closed, reconnected and resumed");

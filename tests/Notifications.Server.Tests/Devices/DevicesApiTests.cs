@@ -59,7 +59,7 @@ public sealed class DevicesApiTests : HubTest
 
         // The token it already had still has minutes to run: it opens nothing.
         await using var again = new HubConnectionBuilder()
-            .WithUrl(new Uri(App.BaseAddress, "/hubs/notifications"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token.AccessToken))
+            .WithUrl(new Uri(App.BaseAddress, HubRoutes.Notifications), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token.AccessToken))
             .Build();
         var refused = await Assert.ThrowsAnyAsync<HttpRequestException>(() => again.StartAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);

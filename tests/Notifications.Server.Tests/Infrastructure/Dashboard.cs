@@ -102,7 +102,7 @@ internal sealed class Dashboard : IAsyncDisposable
             cursor = _cursor;
         }
 
-        var result = await Connection.InvokeAsync<ResumeResult>("Resume", cursor?.ToString()).WithTimeout();
+        var result = await Connection.InvokeAsync<ResumeResult>(HubMethods.Resume, cursor?.ToString()).WithTimeout();
         foreach (var notification in result.Notifications)
         {
             Show(notification);

@@ -18,7 +18,7 @@ internal static class SdkClients
     /// <summary>A receiving client (not started) with a quick retry policy, through <paramref name="via"/> when given.</summary>
     public static NotificationClient Receiver(HubApplication app, string token, Uri? via = null) => new(new NotificationClientOptions
     {
-        HubUrl = new Uri(via ?? app.BaseAddress, "/hubs/notifications"),
+        HubUrl = new Uri(via ?? app.BaseAddress, HubRoutes.Notifications),
         AccessTokenProvider = _ => ValueTask.FromResult<string?>(token),
         RetryPolicy = new ExponentialBackoffRetryPolicy { InitialDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1) },
     });

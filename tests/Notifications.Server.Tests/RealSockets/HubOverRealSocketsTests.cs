@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.SignalR.Client;
 using Notifications.Server.Tests.Infrastructure;
+using Notifications.Contract;
 
 namespace Notifications.Server.Tests.RealSockets;
 
@@ -71,7 +72,7 @@ public sealed class HubOverRealSocketsTests : HubTest
         var id = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042", "fr-0043"));
         await screen.WaitForAsync(id);
 
-        await screen.Connection.InvokeAsync("Acknowledge", id).WithTimeout();
+        await screen.Connection.InvokeAsync(HubMethods.Acknowledge, id).WithTimeout();
 
         using var response = await Admin.GetAsync($"/api/notifications/{id}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -108,7 +109,7 @@ public sealed class HubOverRealSocketsTests : HubTest
 
         var logs = app.Logs.Entries;
         Assert.Contains(logs, l => l.EventId.Id == 4001); // the connect was logged
-        Assert.Contains(logs, l => l.Category.Contains("HttpLogging", StringComparison.Ordinal) && l.AllText.Contains("/hubs/notifications", StringComparison.Ordinal));
+        Assert.Contains(logs, l => l.Category.Contains("HttpLogging", StringComparison.Ordinal) && l.AllText.Contains(HubRoutes.Notifications, StringComparison.Ordinal));
         foreach (var token in new[] { screenToken, adminToken, expiredToken })
         {
             var signature = token[(token.LastIndexOf('.') + 1)..];

@@ -115,11 +115,11 @@ public sealed class BatchWithdrawalAndDeadlineTests
     {
         await using var app = new HubApplication(services: services =>
         {
-            services.AddSingleton<InMemoryNotificationStore>();
-            services.AddSingleton(sp => new GatedStore(sp.GetRequiredService<InMemoryNotificationStore>()));
-            services.AddSingleton<INotificationStore>(sp => sp.GetRequiredService<GatedStore>());
+            services.AddSingleton<InMemoryNotificationLog>();
+            services.AddSingleton(sp => new GatedLog(sp.GetRequiredService<InMemoryNotificationLog>()));
+            services.AddSingleton<INotificationLog>(sp => sp.GetRequiredService<GatedLog>());
         }).UseRealSockets();
-        var store = app.Services.GetRequiredService<GatedStore>();
+        var store = app.Services.GetRequiredService<GatedLog>();
         var admin = SdkClients.Admin(app);
         await using var client = SdkClients.Receiver(app, StoreToken(app));
         var received = new ReceivedEvents(client);

@@ -83,7 +83,7 @@ public sealed class NotificationAdminClientTests
     [Fact]
     public async Task AHubThatStaysUnavailableEndsInUnavailableAfterEveryAttempt()
     {
-        await using var app = new HubApplication(services: s => s.AddSingleton<INotificationStore, UnreachableStore>()).UseRealSockets();
+        await using var app = new HubApplication(services: s => s.AddSingleton<INotificationLog, UnreachableLog>()).UseRealSockets();
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
         var token = app.AdminToken();
         var attempts = 0;

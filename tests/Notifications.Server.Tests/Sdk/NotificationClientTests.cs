@@ -145,7 +145,7 @@ public sealed class NotificationClientTests : IAsyncLifetime
         var minted = new ConcurrentQueue<string>();
         await using var client = new NotificationClient(new NotificationClientOptions
         {
-            HubUrl = new Uri(_app.BaseAddress, "/hubs/notifications"),
+            HubUrl = new Uri(_app.BaseAddress, HubRoutes.Notifications),
             AccessTokenProvider = _ =>
             {
                 // Two-second tokens: the hub closes the connection when each one expires.
@@ -262,7 +262,7 @@ public sealed class NotificationClientTests : IAsyncLifetime
         using var tokens = new DeviceTokenProvider(http, device.Secret);
         await using var client = new NotificationClient(new NotificationClientOptions
         {
-            HubUrl = new Uri(app.BaseAddress, "/hubs/notifications"),
+            HubUrl = new Uri(app.BaseAddress, HubRoutes.Notifications),
             AccessTokenProvider = tokens.GetTokenAsync,
             RetryPolicy = new ExponentialBackoffRetryPolicy { InitialDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromMilliseconds(500) },
         });
@@ -440,7 +440,7 @@ public sealed class NotificationClientTests : IAsyncLifetime
         token ??= _app.Token("sdk-screen", stores: ["fr-0042"], regions: ["idf"], roles: ["dashboard"]);
         return new NotificationClient(new NotificationClientOptions
         {
-            HubUrl = new Uri(via ?? _app.BaseAddress, "/hubs/notifications"),
+            HubUrl = new Uri(via ?? _app.BaseAddress, HubRoutes.Notifications),
             AccessTokenProvider = _ =>
             {
                 onToken?.Invoke();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Notifications.Server.Tests.Infrastructure;
+using Notifications.Contract;
 
 namespace Notifications.Server.Tests.Sdk;
 
@@ -19,7 +20,7 @@ public sealed class NotifyToolTests : HubTest
         var send = await Notify(admin, "send", "--store", "fr-0042", "--store", "fr-0043", "--severity", "critical", "--title", "Recall: oat milk", "--body", "Lot 2611", "--requires-ack", "--data", "{\"lot\":2611}");
         var id = send.Output.Trim();
         await screen.WaitForAsync(id);
-        await screen.Connection.InvokeAsync("Acknowledge", id).WithTimeout();
+        await screen.Connection.InvokeAsync(HubMethods.Acknowledge, id).WithTimeout();
         var status = await Notify(admin, "status", id);
         var presence = await Notify(admin, "presence");
 

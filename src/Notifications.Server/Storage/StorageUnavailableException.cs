@@ -4,18 +4,18 @@ namespace Notifications.Server.Storage;
 /// The store (or the backplane behind it) cannot be reached. Nothing was accepted; the API
 /// answers 503 with Retry-After so that callers try again.
 /// </summary>
-internal sealed class StoreUnavailableException : Exception
+internal sealed class StorageUnavailableException : Exception
 {
-    public StoreUnavailableException()
+    public StorageUnavailableException()
     {
     }
 
-    public StoreUnavailableException(string message)
+    public StorageUnavailableException(string message)
         : base(message)
     {
     }
 
-    public StoreUnavailableException(string message, Exception innerException)
+    public StorageUnavailableException(string message, Exception innerException)
         : base(message, innerException)
     {
     }

@@ -12,10 +12,10 @@ namespace Notifications.Server.ScaleOut;
 /// The store shared by every node: one Redis Stream per audience (entries named by notification id),
 /// one body key per notification, acknowledgements in a hash, all expiring with the retention.
 /// </summary>
-internal sealed class RedisNotificationStore(
+internal sealed class RedisNotificationLog(
     RedisConnection redis,
     WebhookEndpoints webhooks,
-    IOptions<RetentionOptions> retention) : INotificationStore
+    IOptions<RetentionOptions> retention) : INotificationLog
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

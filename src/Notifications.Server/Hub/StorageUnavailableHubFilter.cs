@@ -4,7 +4,7 @@ using Notifications.Server.Storage;
 namespace Notifications.Server.Hub;
 
 /// <summary>Tells a client plainly that the store is unavailable, instead of SignalR's generic error, and keeps the connection.</summary>
-internal sealed class StoreUnavailableHubFilter : IHubFilter
+internal sealed class StorageUnavailableHubFilter : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -13,9 +13,9 @@ internal sealed class StoreUnavailableHubFilter : IHubFilter
         {
             return await next(invocationContext);
         }
-        catch (StoreUnavailableException unavailable)
+        catch (StorageUnavailableException unavailable)
         {
-            throw new HubException($"The notification store is unavailable; retry in {Math.Ceiling(unavailable.RetryAfter.TotalSeconds)} s.", unavailable);
+            throw new HubException($"The notification log is unavailable; retry in {Math.Ceiling(unavailable.RetryAfter.TotalSeconds)} s.", unavailable);
         }
     }
 }

@@ -7,15 +7,15 @@ namespace Notifications.Server.Tests.Infrastructure;
 /// A store whose data set the test can replace with another, as when Redis loses its data or a
 /// replica without the latest writes takes over.
 /// </summary>
-internal sealed class SwappableStore(INotificationStore first) : DelegatingStore
+internal sealed class SwappableLog(INotificationLog first) : DelegatingLog
 {
-    private volatile INotificationStore _current = first;
+    private volatile INotificationLog _current = first;
 
-    public INotificationStore Current
+    public INotificationLog Current
     {
         get => _current;
         set => _current = value;
     }
 
-    protected override INotificationStore Inner => _current;
+    protected override INotificationLog Inner => _current;
 }

@@ -3,18 +3,18 @@ using Notifications.Server.Storage;
 
 namespace Notifications.Server.Operations;
 
-internal sealed class StoreHealthCheck(INotificationStore store) : IHealthCheck
+internal sealed class StorageHealthCheck(INotificationLog log) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await store.PingAsync(cancellationToken);
+            await log.PingAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }
-        catch (StoreUnavailableException unavailable)
+        catch (StorageUnavailableException unavailable)
         {
-            return HealthCheckResult.Unhealthy("The notification store cannot be reached.", unavailable);
+            return HealthCheckResult.Unhealthy("The notification log cannot be reached.", unavailable);
         }
     }
 }

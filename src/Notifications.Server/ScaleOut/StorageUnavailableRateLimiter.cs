@@ -10,7 +10,7 @@ namespace Notifications.Server.ScaleOut;
 /// caller could not be counted. A creation that fails (no connection yet) is tried again next time:
 /// the partitioned limiter around this one would otherwise remember the failure for good.
 /// </summary>
-internal sealed class StoreUnavailableRateLimiter(Func<RateLimiter> create) : RateLimiter
+internal sealed class StorageUnavailableRateLimiter(Func<RateLimiter> create) : RateLimiter
 {
     private readonly Lock _gate = new();
     private RateLimiter? _inner;
@@ -71,6 +71,6 @@ internal sealed class StoreUnavailableRateLimiter(Func<RateLimiter> create) : Ra
         }
     }
 
-    private static StoreUnavailableException Unavailable(Exception cause) =>
+    private static StorageUnavailableException Unavailable(Exception cause) =>
         new("Redis cannot be reached to count this caller's requests.", cause);
 }

@@ -6,7 +6,7 @@ namespace Notifications.Server.Storage;
 /// Notifications with their ids, per-audience history, idempotency keys and acknowledgements.
 /// In memory for one node; Redis Streams when several nodes share it.
 /// </summary>
-internal interface INotificationStore
+internal interface INotificationLog
 {
     /// <summary>
     /// Gives each draft the next id (strictly greater than every id issued before, in list order) and
@@ -73,6 +73,6 @@ internal interface INotificationStore
     /// <summary>An acknowledgement by <paramref name="sub"/>, or null.</summary>
     Task<Acknowledgement?> GetAcknowledgementAsync(NotificationId id, string sub, CancellationToken cancellationToken);
 
-    /// <summary>Throws <see cref="StoreUnavailableException"/> when the store cannot be reached (the readiness check).</summary>
+    /// <summary>Throws <see cref="StorageUnavailableException"/> when the store cannot be reached (the readiness check).</summary>
     Task PingAsync(CancellationToken cancellationToken);
 }

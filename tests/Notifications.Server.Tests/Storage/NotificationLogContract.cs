@@ -6,65 +6,65 @@ using Notifications.Server.Webhooks;
 namespace Notifications.Server.Tests.Storage;
 
 /// <summary>
-/// What every notification store must do, written once: the in-memory store runs it here, and a
-/// store for several nodes runs the same class.
+/// What every notification log must do, written once: the in-memory log runs it here, and a
+/// log for several nodes runs the same class.
 /// </summary>
-public abstract class NotificationStoreContract
+public abstract class NotificationLogContract
 {
     private protected static RetentionOptions Retention => Keep();
 
     protected ManualClock Time { get; } = new(DateTimeOffset.UtcNow);
 
-    private protected abstract INotificationStore CreateStore(RetentionOptions retention);
+    private protected abstract INotificationLog CreateLog(RetentionOptions retention);
 
-    /// <summary>A store that queues webhooks for <paramref name="endpoints"/>, with the outbox it fills.</summary>
-    private protected abstract (INotificationStore Store, IWebhookOutbox Outbox) CreateStore(WebhookEndpoints endpoints);
+    /// <summary>A log that queues webhooks for <paramref name="endpoints"/>, with the outbox it fills.</summary>
+    private protected abstract (INotificationLog Store, IWebhookOutbox Outbox) CreateLog(WebhookEndpoints endpoints);
 
-    /// <summary>Lets time pass for the store: the test clock for the in-memory store, real time for Redis (whose clock it is).</summary>
+    /// <summary>Lets time pass for the store: the test clock for the in-memory log, real time for Redis (whose clock it is).</summary>
     private protected abstract Task PassAsync(TimeSpan duration);
 
     [Fact]
     public async Task IdsAreStrictlyIncreasingEvenWithinOneMillisecondAndWhenTheClockGoesBack()
     {
-        var store = CreateStore(Retention);
+        var log = CreateLog(Retention);
         var ids = new List<NotificationId>();
         for (var i = 0; i < 3; i++)
         {
-            ids.Add(await Append(store, "store:a"));
+            ids.Add(await Append(log, "store:a"));
         }
 
         Time.UtcNow = Time.UtcNow.AddSeconds(-5);
-        ids.Add(await Append(store, "store:a"));
+        ids.Add(await Append(log, "store:a"));
         Time.Advance(TimeSpan.FromSeconds(10));
-        ids.Add(await Append(store, "store:a"));
+        ids.Add(await Append(log, "store:a"));
 
         Assert.Equal(ids.Order(), ids);
         Assert.Equal(ids.Count, ids.Distinct().Count());
-        Assert.Equal(ids[^1], await store.GetLastIdAsync(CancellationToken.None));
+        Assert.Equal(ids[^1], await log.GetLastIdAsync(CancellationToken.None));
     }
 
     [Fact]
     public async Task ConcurrentAppendsGetDistinctIdsAndAllAreStored()
     {
-        var store = CreateStore(Keep(count: 10_000));
+        var log = CreateLog(Keep(count: 10_000));
 
-        var ids = await Task.WhenAll(Enumerable.Range(0, 400).Select(_ => Task.Run(() => Append(store, "all"))));
+        var ids = await Task.WhenAll(Enumerable.Range(0, 400).Select(_ => Task.Run(() => Append(log, "all"))));
 
         Assert.Equal(400, ids.Distinct().Count());
-        var read = await store.ReadAsync(["all"], NotificationId.Zero, 1_000, CancellationToken.None);
+        var read = await log.ReadAsync(["all"], NotificationId.Zero, 1_000, CancellationToken.None);
         Assert.Equal(ids.Order(), read.Items.Select(n => Parse(n.Id)));
     }
 
     [Fact]
     public async Task ReadMergesAudiencesOldestFirstWithoutDuplicates()
     {
-        var store = CreateStore(Retention);
-        var both = await Append(store, "store:a", "region:x");
-        var onlyA = await Append(store, "store:a");
-        var other = await Append(store, "store:b");
-        var onlyX = await Append(store, "region:x");
+        var log = CreateLog(Retention);
+        var both = await Append(log, "store:a", "region:x");
+        var onlyA = await Append(log, "store:a");
+        var other = await Append(log, "store:b");
+        var onlyX = await Append(log, "region:x");
 
-        var read = await store.ReadAsync(["store:a", "region:x"], NotificationId.Zero, 10, CancellationToken.None);
+        var read = await log.ReadAsync(["store:a", "region:x"], NotificationId.Zero, 10, CancellationToken.None);
 
         Assert.Equal([both, onlyA, onlyX], read.Items.Select(n => Parse(n.Id)));
         Assert.DoesNotContain(other, read.Items.Select(n => Parse(n.Id)));
@@ -74,16 +74,16 @@ public abstract class NotificationStoreContract
     [Fact]
     public async Task ReadPagesWithAfterAndLimit()
     {
-        var store = CreateStore(Retention);
+        var log = CreateLog(Retention);
         var ids = new List<NotificationId>();
         for (var i = 0; i < 5; i++)
         {
-            ids.Add(await Append(store, "all"));
+            ids.Add(await Append(log, "all"));
         }
 
-        var first = await store.ReadAsync(["all"], NotificationId.Zero, 2, CancellationToken.None);
-        var second = await store.ReadAsync(["all"], Parse(first.Items[^1].Id), 2, CancellationToken.None);
-        var last = await store.ReadAsync(["all"], ids[3], 2, CancellationToken.None);
+        var first = await log.ReadAsync(["all"], NotificationId.Zero, 2, CancellationToken.None);
+        var second = await log.ReadAsync(["all"], Parse(first.Items[^1].Id), 2, CancellationToken.None);
+        var last = await log.ReadAsync(["all"], ids[3], 2, CancellationToken.None);
 
         Assert.Equal(ids[..2], first.Items.Select(n => Parse(n.Id)));
         Assert.True(first.HasMore);
@@ -95,16 +95,16 @@ public abstract class NotificationStoreContract
     [Fact]
     public async Task RetentionByCountDropsTheOldestOfThatAudienceAndMovesItsHorizon()
     {
-        var store = CreateStore(Retention);
+        var log = CreateLog(Retention);
         var ids = new List<NotificationId>();
         for (var i = 0; i < 7; i++)
         {
-            ids.Add(await Append(store, "store:a"));
+            ids.Add(await Append(log, "store:a"));
         }
 
-        var kept = await Append(store, "store:b");
-        var read = await store.ReadAsync(["store:a"], NotificationId.Zero, 100, CancellationToken.None);
-        var other = await store.ReadAsync(["store:b"], NotificationId.Zero, 100, CancellationToken.None);
+        var kept = await Append(log, "store:b");
+        var read = await log.ReadAsync(["store:a"], NotificationId.Zero, 100, CancellationToken.None);
+        var other = await log.ReadAsync(["store:b"], NotificationId.Zero, 100, CancellationToken.None);
 
         Assert.Equal(ids[2..], read.Items.Select(n => Parse(n.Id)));
         Assert.Equal(ids[1], read.Horizon);
@@ -115,28 +115,28 @@ public abstract class NotificationStoreContract
     [Fact]
     public async Task RetentionByAgeDropsEverythingOlderThanMaxAge()
     {
-        var store = CreateStore(Keep(age: TimeSpan.FromSeconds(4)));
-        var old = await Append(store, "store:a");
+        var log = CreateLog(Keep(age: TimeSpan.FromSeconds(4)));
+        var old = await Append(log, "store:a");
         await PassAsync(TimeSpan.FromSeconds(2.5));
-        var recent = await Append(store, "store:a");
+        var recent = await Append(log, "store:a");
         await PassAsync(TimeSpan.FromSeconds(2.5));
 
-        var read = await store.ReadAsync(["store:a"], NotificationId.Zero, 100, CancellationToken.None);
+        var read = await log.ReadAsync(["store:a"], NotificationId.Zero, 100, CancellationToken.None);
 
         Assert.Equal([recent], read.Items.Select(n => Parse(n.Id)));
         Assert.True(read.Horizon >= old);
-        Assert.Null(await store.GetAsync(old, CancellationToken.None));
-        Assert.NotNull(await store.GetAsync(recent, CancellationToken.None));
+        Assert.Null(await log.GetAsync(old, CancellationToken.None));
+        Assert.NotNull(await log.GetAsync(recent, CancellationToken.None));
     }
 
     [Fact]
     public async Task TheSameIdempotencyKeyReturnsTheFirstNotificationWithinItsWindowOnly()
     {
-        var store = CreateStore(Keep(age: TimeSpan.FromDays(2), idempotency: TimeSpan.FromSeconds(1)));
-        var first = await store.AppendAsync(Draft(), ["all"], "key-1", CancellationToken.None);
-        var again = await store.AppendAsync(Draft() with { Title = "other" }, ["all"], "key-1", CancellationToken.None);
+        var log = CreateLog(Keep(age: TimeSpan.FromDays(2), idempotency: TimeSpan.FromSeconds(1)));
+        var first = await log.AppendAsync(Draft(), ["all"], "key-1", CancellationToken.None);
+        var again = await log.AppendAsync(Draft() with { Title = "other" }, ["all"], "key-1", CancellationToken.None);
         await PassAsync(TimeSpan.FromSeconds(1.5));
-        var later = await store.AppendAsync(Draft(), ["all"], "key-1", CancellationToken.None);
+        var later = await log.AppendAsync(Draft(), ["all"], "key-1", CancellationToken.None);
 
         Assert.False(first.IsReplay);
         Assert.True(again.IsReplay);
@@ -144,23 +144,23 @@ public abstract class NotificationStoreContract
         Assert.Equal("New prices", again.Notification.Title);
         Assert.False(later.IsReplay);
         Assert.NotEqual(first.Notification.Id, later.Notification.Id);
-        var read = await store.ReadAsync(["all"], NotificationId.Zero, 10, CancellationToken.None);
+        var read = await log.ReadAsync(["all"], NotificationId.Zero, 10, CancellationToken.None);
         Assert.Equal(2, read.Items.Count);
     }
 
     [Fact]
     public async Task AcknowledgementsAreKeptOncePerSubOldestFirst()
     {
-        var store = CreateStore(Retention);
-        var id = await Append(store, "store:a");
+        var log = CreateLog(Retention);
+        var id = await Append(log, "store:a");
         var at = Time.GetUtcNow().UtcDateTime;
 
-        Assert.True(await store.AcknowledgeAsync(id, new Acknowledgement("u-1", ["a"], at), CancellationToken.None));
-        Assert.False(await store.AcknowledgeAsync(id, new Acknowledgement("u-1", ["a"], at.AddSeconds(1)), CancellationToken.None));
-        Assert.True(await store.AcknowledgeAsync(id, new Acknowledgement("u-2", [], at.AddSeconds(2)), CancellationToken.None));
-        Assert.False(await store.AcknowledgeAsync(new NotificationId(1, 0), new Acknowledgement("u-1", [], at), CancellationToken.None));
+        Assert.True(await log.AcknowledgeAsync(id, new Acknowledgement("u-1", ["a"], at), CancellationToken.None));
+        Assert.False(await log.AcknowledgeAsync(id, new Acknowledgement("u-1", ["a"], at.AddSeconds(1)), CancellationToken.None));
+        Assert.True(await log.AcknowledgeAsync(id, new Acknowledgement("u-2", [], at.AddSeconds(2)), CancellationToken.None));
+        Assert.False(await log.AcknowledgeAsync(new NotificationId(1, 0), new Acknowledgement("u-1", [], at), CancellationToken.None));
 
-        var acknowledgements = await store.GetAcknowledgementsAsync(id, CancellationToken.None);
+        var acknowledgements = await log.GetAcknowledgementsAsync(id, CancellationToken.None);
         Assert.Equal(["u-1", "u-2"], acknowledgements.Select(a => a.Sub));
         Assert.Equal(at, acknowledgements[0].At);
     }
@@ -168,18 +168,18 @@ public abstract class NotificationStoreContract
     [Fact]
     public async Task ReadNewestReturnsTheNewestOfSeveralAudiencesOldestFirstAndSaysWhenOlderOnesWereLeftOut()
     {
-        var store = CreateStore(Keep(count: 100));
-        var before = await Append(store, "store:a");
+        var log = CreateLog(Keep(count: 100));
+        var before = await Append(log, "store:a");
         var ids = new List<NotificationId>();
         for (var i = 0; i < 6; i++)
         {
-            ids.Add(await Append(store, i % 2 == 0 ? "store:a" : "region:x"));
+            ids.Add(await Append(log, i % 2 == 0 ? "store:a" : "region:x"));
         }
 
-        await Append(store, "store:b");
+        await Append(log, "store:b");
 
-        var newest = await store.ReadNewestAsync(["store:a", "region:x"], before, 4, CancellationToken.None);
-        var all = await store.ReadNewestAsync(["store:a", "region:x"], before, 10, CancellationToken.None);
+        var newest = await log.ReadNewestAsync(["store:a", "region:x"], before, 4, CancellationToken.None);
+        var all = await log.ReadNewestAsync(["store:a", "region:x"], before, 10, CancellationToken.None);
 
         Assert.Equal(ids[2..], newest.Items.Select(n => Parse(n.Id)));
         Assert.True(newest.HasMore);
@@ -190,19 +190,19 @@ public abstract class NotificationStoreContract
     [Fact]
     public async Task ThePublishLogHoldsEveryAudienceInIdOrderAndPagesByCursor()
     {
-        var store = CreateStore(Keep(count: 100));
-        var start = await store.GetLastIdAsync(CancellationToken.None) ?? NotificationId.Zero;
+        var log = CreateLog(Keep(count: 100));
+        var start = await log.GetLastIdAsync(CancellationToken.None) ?? NotificationId.Zero;
         var ids = new List<NotificationId>
         {
-            await Append(store, "store:a"),
-            await Append(store, "region:x", "store:b"),
-            await Append(store, "user:u-1"),
-            await Append(store, "all"),
+            await Append(log, "store:a"),
+            await Append(log, "region:x", "store:b"),
+            await Append(log, "user:u-1"),
+            await Append(log, "all"),
         };
 
-        var whole = await store.ReadLogAsync(start, 10, CancellationToken.None);
-        var page = await store.ReadLogAsync(ids[0], 2, CancellationToken.None);
-        var none = await store.ReadLogAsync(ids[^1], 10, CancellationToken.None);
+        var whole = await log.ReadLogAsync(start, 10, CancellationToken.None);
+        var page = await log.ReadLogAsync(ids[0], 2, CancellationToken.None);
+        var none = await log.ReadLogAsync(ids[^1], 10, CancellationToken.None);
 
         Assert.Equal(ids, whole.Items.Select(n => Parse(n.Id)));
         Assert.Equal(ids[1..3], page.Items.Select(n => Parse(n.Id)));
@@ -215,15 +215,15 @@ public abstract class NotificationStoreContract
     [Fact]
     public async Task AReaderOfTheLogMovesPastNotificationsThatExpiredBeforeItReadThem()
     {
-        var store = CreateStore(Keep(count: 100, age: TimeSpan.FromSeconds(2)));
-        var start = await store.GetLastIdAsync(CancellationToken.None) ?? NotificationId.Zero;
-        var expired = await Append(store, "store:a");
+        var log = CreateLog(Keep(count: 100, age: TimeSpan.FromSeconds(2)));
+        var start = await log.GetLastIdAsync(CancellationToken.None) ?? NotificationId.Zero;
+        var expired = await Append(log, "store:a");
         await PassAsync(TimeSpan.FromSeconds(2.5));
 
-        var page = await store.ReadLogAsync(start, 10, CancellationToken.None);
-        var again = await store.ReadLogAsync(page.Last, 10, CancellationToken.None);
+        var page = await log.ReadLogAsync(start, 10, CancellationToken.None);
+        var again = await log.ReadLogAsync(page.Last, 10, CancellationToken.None);
 
-        // Whether the store dropped the entry or only its body, the next read starts after it.
+        // Whether the log dropped the entry or only its body, the next read starts after it.
         Assert.Empty(page.Items);
         Assert.True(page.Last == start || page.Last == expired, $"the next read starts at {page.Last}");
         Assert.Empty(again.Items);
@@ -233,8 +233,8 @@ public abstract class NotificationStoreContract
     [Fact]
     public async Task TimeToLiveSetsExpiresAtFromTheCreationTime()
     {
-        var store = CreateStore(Retention);
-        var result = await store.AppendAsync(Draft() with { TimeToLive = TimeSpan.FromMinutes(5) }, ["all"], null, CancellationToken.None);
+        var log = CreateLog(Retention);
+        var result = await log.AppendAsync(Draft() with { TimeToLive = TimeSpan.FromMinutes(5) }, ["all"], null, CancellationToken.None);
 
         Assert.Equal(result.Notification.CreatedAt.AddMinutes(5), result.Notification.ExpiresAt);
         Assert.Equal(Parse(result.Notification.Id).Milliseconds, new DateTimeOffset(result.Notification.CreatedAt).ToUnixTimeMilliseconds());
@@ -243,73 +243,73 @@ public abstract class NotificationStoreContract
     [Fact]
     public async Task ABatchIsStoredInOrderAndAKeyReusedWithinItGivesTheFirstId()
     {
-        var store = CreateStore(Retention);
-        var results = await store.AppendAsync(
+        var log = CreateLog(Retention);
+        var results = await log.AppendAsync(
             [new DraftAppend(Draft(), ["store:a"], "k-1"), new DraftAppend(Draft(), ["store:b"], null), new DraftAppend(Draft(), ["store:c"], "k-1")],
             CancellationToken.None);
 
         Assert.Equal([false, false, true], results.Select(r => r.IsReplay));
         Assert.Equal(results[0].Notification.Id, results[2].Notification.Id);
         Assert.True(Parse(results[0].Notification.Id) < Parse(results[1].Notification.Id));
-        Assert.Empty((await store.ReadAsync(["store:c"], NotificationId.Zero, 10, CancellationToken.None)).Items);
-        Assert.Equal(2, (await store.ReadLogAsync(NotificationId.Zero, 10, CancellationToken.None)).Items.Count);
+        Assert.Empty((await log.ReadAsync(["store:c"], NotificationId.Zero, 10, CancellationToken.None)).Items);
+        Assert.Equal(2, (await log.ReadLogAsync(NotificationId.Zero, 10, CancellationToken.None)).Items.Count);
     }
 
     [Fact]
     public async Task AWithdrawalIsRecordedOnceAndShowsInReadsAndInTheWithdrawalsSinceThen()
     {
-        var store = CreateStore(Retention);
+        var log = CreateLog(Retention);
         var before = Time.GetUtcNow().UtcDateTime.AddSeconds(-1);
-        var id = await Append(store, "store:a");
-        var kept = await Append(store, "store:a");
+        var id = await Append(log, "store:a");
+        var kept = await Append(log, "store:a");
 
-        var first = await store.WithdrawAsync(id, CancellationToken.None);
+        var first = await log.WithdrawAsync(id, CancellationToken.None);
         await PassAsync(TimeSpan.FromMilliseconds(20));
-        var again = await store.WithdrawAsync(id, CancellationToken.None);
+        var again = await log.WithdrawAsync(id, CancellationToken.None);
 
         Assert.True(first!.IsFirst);
         Assert.False(again!.IsFirst);
         Assert.NotNull(first.Notification.WithdrawnAt);
         Assert.Equal(first.Notification.WithdrawnAt, again.Notification.WithdrawnAt);
-        Assert.Equal(first.Notification.WithdrawnAt, (await store.GetAsync(id, CancellationToken.None))!.WithdrawnAt);
-        Assert.Equal([first.Notification.WithdrawnAt, null], (await store.ReadAsync(["store:a"], NotificationId.Zero, 10, CancellationToken.None)).Items.Select(n => n.WithdrawnAt));
-        Assert.Null((await store.GetAsync(kept, CancellationToken.None))!.WithdrawnAt);
-        Assert.Equal(id.ToString(), Assert.Single(await store.GetWithdrawnSinceAsync(before, 10, CancellationToken.None)).Id);
-        Assert.Empty(await store.GetWithdrawnSinceAsync(first.Notification.WithdrawnAt!.Value.AddSeconds(1), 10, CancellationToken.None));
-        Assert.Null(await store.WithdrawAsync(new NotificationId(1, 0), CancellationToken.None));
+        Assert.Equal(first.Notification.WithdrawnAt, (await log.GetAsync(id, CancellationToken.None))!.WithdrawnAt);
+        Assert.Equal([first.Notification.WithdrawnAt, null], (await log.ReadAsync(["store:a"], NotificationId.Zero, 10, CancellationToken.None)).Items.Select(n => n.WithdrawnAt));
+        Assert.Null((await log.GetAsync(kept, CancellationToken.None))!.WithdrawnAt);
+        Assert.Equal(id.ToString(), Assert.Single(await log.GetWithdrawnSinceAsync(before, 10, CancellationToken.None)).Id);
+        Assert.Empty(await log.GetWithdrawnSinceAsync(first.Notification.WithdrawnAt!.Value.AddSeconds(1), 10, CancellationToken.None));
+        Assert.Null(await log.WithdrawAsync(new NotificationId(1, 0), CancellationToken.None));
     }
 
     [Fact]
     public async Task ADeadlineComesDueAtItsTimeAndIsSettledOnce()
     {
-        var store = CreateStore(Retention);
-        var result = await store.AppendAsync(Draft() with { RequiresAck = true, AckDeadlineAfter = TimeSpan.FromMilliseconds(600) }, ["store:a"], null, CancellationToken.None);
+        var log = CreateLog(Retention);
+        var result = await log.AppendAsync(Draft() with { RequiresAck = true, AckDeadlineAfter = TimeSpan.FromMilliseconds(600) }, ["store:a"], null, CancellationToken.None);
         var id = Parse(result.Notification.Id);
 
-        var early = await store.GetDueDeadlinesAsync(10, CancellationToken.None);
+        var early = await log.GetDueDeadlinesAsync(10, CancellationToken.None);
         await PassAsync(TimeSpan.FromMilliseconds(700));
-        var due = await store.GetDueDeadlinesAsync(10, CancellationToken.None);
-        await store.SettleDeadlineAsync(id, "1-0", CancellationToken.None);
-        await store.SettleDeadlineAsync(id, "2-0", CancellationToken.None);
+        var due = await log.GetDueDeadlinesAsync(10, CancellationToken.None);
+        await log.SettleDeadlineAsync(id, "1-0", CancellationToken.None);
+        await log.SettleDeadlineAsync(id, "2-0", CancellationToken.None);
 
         Assert.Equal(result.Notification.CreatedAt.AddMilliseconds(600), result.Notification.AckDeadline);
         Assert.Empty(early.Due);
         Assert.InRange(early.NextIn!.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(600));
         Assert.Equal([id], due.Due);
-        Assert.Empty((await store.GetDueDeadlinesAsync(10, CancellationToken.None)).Due);
-        Assert.Equal("1-0", await store.GetEscalationIdAsync(id, CancellationToken.None));
+        Assert.Empty((await log.GetDueDeadlinesAsync(10, CancellationToken.None)).Due);
+        Assert.Equal("1-0", await log.GetEscalationIdAsync(id, CancellationToken.None));
     }
 
     [Fact]
     public async Task AWithdrawnNotificationsDeadlineNeverComesDue()
     {
-        var store = CreateStore(Retention);
-        var result = await store.AppendAsync(Draft() with { RequiresAck = true, AckDeadlineAfter = TimeSpan.FromMilliseconds(300) }, ["store:a"], null, CancellationToken.None);
+        var log = CreateLog(Retention);
+        var result = await log.AppendAsync(Draft() with { RequiresAck = true, AckDeadlineAfter = TimeSpan.FromMilliseconds(300) }, ["store:a"], null, CancellationToken.None);
 
-        await store.WithdrawAsync(Parse(result.Notification.Id), CancellationToken.None);
+        await log.WithdrawAsync(Parse(result.Notification.Id), CancellationToken.None);
         await PassAsync(TimeSpan.FromMilliseconds(400));
 
-        var deadlines = await store.GetDueDeadlinesAsync(10, CancellationToken.None);
+        var deadlines = await log.GetDueDeadlinesAsync(10, CancellationToken.None);
         Assert.Empty(deadlines.Due);
         Assert.Null(deadlines.NextIn);
     }
@@ -317,19 +317,19 @@ public abstract class NotificationStoreContract
     [Fact]
     public async Task EachChangeQueuesItsWebhookOncePerEndpointThatReceivesIt()
     {
-        var endpoints = StoreFactory.Endpoints(
+        var endpoints = LogFactory.Endpoints(
             new WebhookEndpointOptions { Url = "http://127.0.0.1:1/all", Secret = "whsec_x" },
             new WebhookEndpointOptions { Url = "http://127.0.0.1:1/overdue", Secret = "whsec_x", Events = [WebhookEventTypes.Overdue] });
-        var (store, outbox) = CreateStore(endpoints);
-        var result = await store.AppendAsync(Draft() with { RequiresAck = true, AckDeadlineAfter = TimeSpan.FromMinutes(5) }, ["store:a"], null, CancellationToken.None);
+        var (log, outbox) = CreateLog(endpoints);
+        var result = await log.AppendAsync(Draft() with { RequiresAck = true, AckDeadlineAfter = TimeSpan.FromMinutes(5) }, ["store:a"], null, CancellationToken.None);
         var id = Parse(result.Notification.Id);
 
-        await store.AcknowledgeAsync(id, new Acknowledgement("u-1", ["a"], Time.GetUtcNow().UtcDateTime), CancellationToken.None);
-        await store.AcknowledgeAsync(id, new Acknowledgement("u-1", ["a"], Time.GetUtcNow().UtcDateTime), CancellationToken.None);
-        await store.SettleDeadlineAsync(id, "1-0", CancellationToken.None);
-        await store.SettleDeadlineAsync(id, "1-0", CancellationToken.None);
-        await store.WithdrawAsync(id, CancellationToken.None);
-        await store.WithdrawAsync(id, CancellationToken.None);
+        await log.AcknowledgeAsync(id, new Acknowledgement("u-1", ["a"], Time.GetUtcNow().UtcDateTime), CancellationToken.None);
+        await log.AcknowledgeAsync(id, new Acknowledgement("u-1", ["a"], Time.GetUtcNow().UtcDateTime), CancellationToken.None);
+        await log.SettleDeadlineAsync(id, "1-0", CancellationToken.None);
+        await log.SettleDeadlineAsync(id, "1-0", CancellationToken.None);
+        await log.WithdrawAsync(id, CancellationToken.None);
+        await log.WithdrawAsync(id, CancellationToken.None);
 
         var toAll = await outbox.ClaimDueAsync(endpoints.All[0].Name, 100, TimeSpan.FromMinutes(1), CancellationToken.None);
         var toOverdue = await outbox.ClaimDueAsync(endpoints.All[1].Name, 100, TimeSpan.FromMinutes(1), CancellationToken.None);
@@ -347,10 +347,10 @@ public abstract class NotificationStoreContract
     [Fact]
     public async Task ADeliveryPutBackComesDueAgainAsTheNextAttemptAndACompletedOneIsGone()
     {
-        var endpoints = StoreFactory.Endpoints(new WebhookEndpointOptions { Url = "http://127.0.0.1:1/hook", Secret = "whsec_x" });
+        var endpoints = LogFactory.Endpoints(new WebhookEndpointOptions { Url = "http://127.0.0.1:1/hook", Secret = "whsec_x" });
         var name = endpoints.All[0].Name;
-        var (store, outbox) = CreateStore(endpoints);
-        await store.AppendAsync(Draft(), ["store:a"], null, CancellationToken.None);
+        var (log, outbox) = CreateLog(endpoints);
+        await log.AppendAsync(Draft(), ["store:a"], null, CancellationToken.None);
         var first = Assert.Single(await outbox.ClaimDueAsync(name, 10, TimeSpan.FromMinutes(1), CancellationToken.None));
 
         await outbox.RetryLaterAsync(name, first.Key, TimeSpan.FromMilliseconds(200), CancellationToken.None);
@@ -379,8 +379,8 @@ public abstract class NotificationStoreContract
         Target = new NotificationTarget { All = true },
     };
 
-    private static async Task<NotificationId> Append(INotificationStore store, params string[] audiences) =>
-        Parse((await store.AppendAsync(Draft(), audiences, null, CancellationToken.None)).Notification.Id);
+    private static async Task<NotificationId> Append(INotificationLog log, params string[] audiences) =>
+        Parse((await log.AppendAsync(Draft(), audiences, null, CancellationToken.None)).Notification.Id);
 
     private static NotificationId Parse(string id) =>
         NotificationId.TryParse(id, out var parsed) ? parsed : throw new FormatException(id);

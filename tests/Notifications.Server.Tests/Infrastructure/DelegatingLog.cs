@@ -4,9 +4,9 @@ using Notifications.Server.Storage;
 namespace Notifications.Server.Tests.Infrastructure;
 
 /// <summary>A store that passes every call to <see cref="Inner"/>; test stores override what they intercept.</summary>
-internal abstract class DelegatingStore : INotificationStore
+internal abstract class DelegatingLog : INotificationLog
 {
-    protected abstract INotificationStore Inner { get; }
+    protected abstract INotificationLog Inner { get; }
 
     public virtual Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<DraftAppend> appends, CancellationToken cancellationToken) =>
         Inner.AppendAsync(appends, cancellationToken);

@@ -5,11 +5,11 @@ using Notifications.Server.Storage;
 namespace Notifications.Server.Api;
 
 /// <summary>Answers 503 with Retry-After when the store cannot be reached (nothing was accepted) or a replica did not confirm.</summary>
-internal sealed partial class StoreUnavailableExceptionHandler(IProblemDetailsService problemDetails, ILogger<StoreUnavailableExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class StorageUnavailableExceptionHandler(IProblemDetailsService problemDetails, ILogger<StorageUnavailableExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not StoreUnavailableException unavailable)
+        if (exception is not StorageUnavailableException unavailable)
         {
             return false;
         }
@@ -26,7 +26,7 @@ internal sealed partial class StoreUnavailableExceptionHandler(IProblemDetailsSe
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Service unavailable",
-                Detail = unavailable.Detail ?? $"The notification store cannot be reached; nothing was accepted. Retry after {retryAfter} s.",
+                Detail = unavailable.Detail ?? $"The notification log cannot be reached; nothing was accepted. Retry after {retryAfter} s.",
             },
         });
     }

@@ -4,7 +4,7 @@ using Notifications.Server.Storage;
 namespace Notifications.Server.Tests.Infrastructure;
 
 /// <summary>A store whose server is down: every call fails the way a real store reports it.</summary>
-internal sealed class UnreachableStore : INotificationStore
+internal sealed class UnreachableLog : INotificationLog
 {
     public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<DraftAppend> appends, CancellationToken cancellationToken) => throw Down();
 
@@ -36,5 +36,5 @@ internal sealed class UnreachableStore : INotificationStore
 
     public Task PingAsync(CancellationToken cancellationToken) => throw Down();
 
-    private static StoreUnavailableException Down() => new("connection refused");
+    private static StorageUnavailableException Down() => new("connection refused");
 }

@@ -7,9 +7,9 @@ namespace Notifications.Server.Tests.Infrastructure;
 /// The real in-memory store with gates that hold the log tail before it reads the publish log, or a
 /// Resume between reading and answering, so a test can force the interleavings that could lose a notification.
 /// </summary>
-internal sealed class GatedStore(INotificationStore inner) : DelegatingStore
+internal sealed class GatedLog(INotificationLog inner) : DelegatingLog
 {
-    protected override INotificationStore Inner => inner;
+    protected override INotificationLog Inner => inner;
 
     private readonly TaskCompletionSource _releaseLog = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _releaseResume = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -9,7 +9,7 @@ namespace Notifications.Server.Storage;
 /// on every append and by age in publish order, so memory stays flat under a steady stream.
 /// One lock keeps id assignment and insertion atomic, which is what makes ids follow publish order.
 /// </summary>
-internal sealed class InMemoryNotificationStore : INotificationStore
+internal sealed class InMemoryNotificationLog : INotificationLog
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, AudienceStream> _streams = new(StringComparer.Ordinal);
@@ -35,7 +35,7 @@ internal sealed class InMemoryNotificationStore : INotificationStore
     private readonly Queue<Entry> _withdrawals = new();
     private readonly InMemoryWebhookOutbox _webhooks;
 
-    public InMemoryNotificationStore(IOptions<RetentionOptions> retention, TimeProvider time, InMemoryWebhookOutbox webhooks)
+    public InMemoryNotificationLog(IOptions<RetentionOptions> retention, TimeProvider time, InMemoryWebhookOutbox webhooks)
     {
         _webhooks = webhooks;
         _retention = retention.Value;
