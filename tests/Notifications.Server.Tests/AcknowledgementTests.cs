@@ -8,6 +8,7 @@ using Notifications.Contract;
 namespace Notifications.Server.Tests;
 
 /// <summary>Who has seen and handled a notification, and which targeted stores have not yet.</summary>
+[Trait(Tiers.Name, Tiers.Fast)]
 public sealed class AcknowledgementTests : HubTest
 {
     [Fact]

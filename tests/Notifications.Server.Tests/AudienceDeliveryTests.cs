@@ -7,6 +7,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests;
 
 /// <summary>Each audience reaches exactly the connections whose token places them in it.</summary>
+[Trait(Tiers.Name, Tiers.Fast)]
 public sealed class AudienceDeliveryTests : HubTest
 {
     [Fact]

@@ -7,6 +7,7 @@ using Notifications.Server.Tests.Infrastructure;
 
 namespace Notifications.Server.Tests;
 
+[Trait(Tiers.Name, Tiers.Fast)]
 public sealed class AuthenticationTests : IAsyncLifetime
 {
     private readonly HubApplication _app = new();

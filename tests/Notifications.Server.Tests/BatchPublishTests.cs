@@ -6,6 +6,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests;
 
 /// <summary>One request for many notifications (one per person, say): validated first, stored all or nothing.</summary>
+[Trait(Tiers.Name, Tiers.Fast)]
 public sealed class BatchPublishTests : HubTest
 {
     [Fact]

@@ -8,6 +8,7 @@ using Notifications.Contract;
 namespace Notifications.Server.Tests;
 
 /// <summary><c>Hub:MaxConnectionsPerUser</c>: the next connection is refused, the ones a user holds keep working.</summary>
+[Trait(Tiers.Name, Tiers.Fast)]
 public sealed class ConnectionLimitTests : HubTest
 {
     private protected override HubApplication CreateApp() => new(new Dictionary<string, string?> { ["Hub:MaxConnectionsPerUser"] = "2" });

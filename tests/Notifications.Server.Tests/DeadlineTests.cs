@@ -8,6 +8,7 @@ using Notifications.Contract;
 namespace Notifications.Server.Tests;
 
 /// <summary>A recall must be handled in time: stores that miss the deadline are reported, once, to whom the publisher named.</summary>
+[Trait(Tiers.Name, Tiers.Fast)]
 public sealed class DeadlineTests : HubTest
 {
     private static JsonObject RegionalManagers => new() { ["roles"] = new JsonArray("regional-manager") };

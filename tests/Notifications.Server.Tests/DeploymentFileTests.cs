@@ -11,6 +11,7 @@ namespace Notifications.Server.Tests;
 /// that): the HA topology, a password that must be set, and a Redis started by the file's own command
 /// that refuses clients without it.
 /// </summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class DeploymentFileTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Notifications.Server.Tests;
 /// The two interleavings that could lose a notification while a screen resumes, forced one at a time:
 /// it must arrive live, in the replay, or both; never neither.
 /// </summary>
+[Trait(Tiers.Name, Tiers.Fast)]
 public sealed class GapFreeResumeTests : HubTest
 {
     private GatedLog Store => App.Services.GetRequiredService<GatedLog>();

@@ -7,6 +7,7 @@ using Notifications.Contract;
 namespace Notifications.Server.Tests;
 
 /// <summary>Health, metrics, OpenAPI, rate limits, Development tokens and what the logs may say.</summary>
+[Trait(Tiers.Name, Tiers.Fast)]
 public sealed class OperationsTests
 {
     [Fact]

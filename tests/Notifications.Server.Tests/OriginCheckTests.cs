@@ -7,6 +7,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests;
 
 /// <summary>Browser requests from origins that are not allowed are refused, whatever their token.</summary>
+[Trait(Tiers.Name, Tiers.Fast)]
 public sealed class OriginCheckTests : IAsyncLifetime
 {
     private readonly HubApplication _app = new(new Dictionary<string, string?> { ["Hub:AllowedOrigins:0"] = "https://dashboards.example" });

@@ -3,6 +3,7 @@ using Notifications.Server.Tests.Infrastructure;
 
 namespace Notifications.Server.Tests;
 
+[Trait(Tiers.Name, Tiers.Fast)]
 public sealed class PresenceTests : HubTest
 {
     [Fact]

@@ -6,6 +6,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests;
 
 /// <summary>Every bad publish gets 400 naming the field, and nothing is stored or sent.</summary>
+[Trait(Tiers.Name, Tiers.Fast)]
 public sealed class PublishValidationTests : HubTest
 {
     public static TheoryData<string, string> InvalidBodies => new()

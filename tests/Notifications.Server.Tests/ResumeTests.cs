@@ -6,6 +6,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests;
 
 /// <summary>Resume(afterId): what a reconnecting screen missed, gap-free, or an honest "reload".</summary>
+[Trait(Tiers.Name, Tiers.Fast)]
 public sealed class ResumeTests : HubTest
 {
     [Fact]

@@ -7,6 +7,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests;
 
 /// <summary>The server binary as operators run it: its refusal to start unsafely and its token command.</summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class ServerProcessTests
 {
     private static readonly string SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));

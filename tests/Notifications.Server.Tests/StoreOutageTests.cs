@@ -9,6 +9,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests;
 
 /// <summary>When the store cannot be reached the API says so with 503 and Retry-After, and accepts nothing.</summary>
+[Trait(Tiers.Name, Tiers.Fast)]
 public sealed class StoreOutageTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Notifications.Contract;
 namespace Notifications.Server.Tests;
 
 /// <summary>Back-office systems learn what happened without polling: signed webhooks, retried until they are taken.</summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class WebhookTests : HubTest
 {
     [Fact]

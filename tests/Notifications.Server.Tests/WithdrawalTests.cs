@@ -6,6 +6,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests;
 
 /// <summary>A notice sent by mistake is taken back: screens drop it, live or when they come back.</summary>
+[Trait(Tiers.Name, Tiers.Fast)]
 public sealed class WithdrawalTests : HubTest
 {
     [Fact]

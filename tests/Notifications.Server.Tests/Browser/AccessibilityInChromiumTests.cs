@@ -9,6 +9,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Notifications.Server.Tests.Browser;
 
 /// <summary>Both pages, filled as in a store, checked by axe-core (WCAG 2.1 A and AA rules).</summary>
+[Trait(Tiers.Name, Tiers.Browser)]
 public sealed class AccessibilityInChromiumTests(ChromiumFixture chromium) : HubTest, IClassFixture<ChromiumFixture>
 {
     private protected override HubApplication CreateApp() => new HubApplication().UseRealSockets();

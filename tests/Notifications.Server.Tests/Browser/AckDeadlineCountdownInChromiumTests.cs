@@ -8,6 +8,7 @@ namespace Notifications.Server.Tests.Browser;
 /// A pinned notice with an acknowledgement deadline on the store dashboard (<c>/</c>) in headless
 /// Chromium: it counts down to the deadline and then turns red and says "Overdue" in words.
 /// </summary>
+[Trait(Tiers.Name, Tiers.Browser)]
 public sealed class AckDeadlineCountdownInChromiumTests(ChromiumFixture chromium) : HubTest, IClassFixture<ChromiumFixture>
 {
     private protected override HubApplication CreateApp() => new HubApplication().UseRealSockets();

@@ -10,6 +10,7 @@ namespace Notifications.Server.Tests.Browser;
 /// when it is missed, the Overdue badge with the stores still pending, and Withdraw after confirmation,
 /// with store dashboards (<c>/</c>) beside it, against the hub on real sockets.
 /// </summary>
+[Trait(Tiers.Name, Tiers.Browser)]
 public sealed class AdminConsoleDeadlinesAndWithdrawalInChromiumTests(ChromiumFixture chromium) : HubTest, IClassFixture<ChromiumFixture>
 {
     // Nine seconds, typed as the fraction of a minute the field takes: time enough for a screen to

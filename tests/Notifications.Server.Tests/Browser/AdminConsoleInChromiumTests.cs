@@ -7,6 +7,7 @@ namespace Notifications.Server.Tests.Browser;
 
 /// <summary>The admin console (<c>/admin</c>) and store dashboards (<c>/</c>) in headless Chromium, against the hub on real sockets.</summary>
 [Collection(TimingSensitive.Name)]
+[Trait(Tiers.Name, Tiers.Browser)]
 public sealed class AdminConsoleInChromiumTests(ChromiumFixture chromium) : HubTest, IClassFixture<ChromiumFixture>
 {
     private protected override HubApplication CreateApp() => new HubApplication().UseRealSockets();

@@ -19,6 +19,7 @@ namespace Notifications.Server.Tests.Browser;
 /// only on 8 s boundaries, as Chrome's one-minute wake-ups stand to the default 30 s timeout.
 /// </remarks>
 [Collection(TimingSensitive.Name)]
+[Trait(Tiers.Name, Tiers.Browser)]
 public sealed class BackgroundTabInChromiumTests(ChromiumFixture chromium) : HubTest, IClassFixture<ChromiumFixture>
 {
     private const int WakeUpMs = 8_000;

@@ -5,6 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Notifications.Server.Tests.Browser;
 
 /// <summary>The store dashboard (<c>/</c>) in headless Chromium, against the hub on real sockets.</summary>
+[Trait(Tiers.Name, Tiers.Browser)]
 public sealed class DashboardInChromiumTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>, IAsyncLifetime
 {
     private HubApplication? _app;

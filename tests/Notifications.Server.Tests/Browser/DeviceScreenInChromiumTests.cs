@@ -13,6 +13,7 @@ namespace Notifications.Server.Tests.Browser;
 /// again, with access tokens of ten seconds here (fifteen minutes by default), and says so when it is
 /// revoked.
 /// </summary>
+[Trait(Tiers.Name, Tiers.Browser)]
 public sealed class DeviceScreenInChromiumTests(ChromiumFixture chromium) : HubTest, IClassFixture<ChromiumFixture>
 {
     private const string BadgeHistory = """

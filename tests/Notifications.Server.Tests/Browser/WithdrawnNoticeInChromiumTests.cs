@@ -9,6 +9,7 @@ namespace Notifications.Server.Tests.Browser;
 /// in headless Chromium takes it off and says it was withdrawn, whether it was open at the time (the
 /// live <c>withdrawn</c> message) or closed (the <c>withdrawn</c> list of its resume).
 /// </summary>
+[Trait(Tiers.Name, Tiers.Browser)]
 public sealed class WithdrawnNoticeInChromiumTests(ChromiumFixture chromium) : HubTest, IClassFixture<ChromiumFixture>
 {
     private protected override HubApplication CreateApp() => new HubApplication().UseRealSockets();

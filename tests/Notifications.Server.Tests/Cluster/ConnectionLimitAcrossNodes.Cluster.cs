@@ -6,6 +6,7 @@ namespace Notifications.Server.Tests.Cluster;
 
 /// <summary><c>Hub:MaxConnectionsPerUser</c> counts a user's connections on every node.</summary>
 [Collection(SerialClusters.Name)]
+[Trait(Tiers.Name, Tiers.Cluster)]
 public sealed class ConnectionLimitAcrossNodes
 {
     [Fact]

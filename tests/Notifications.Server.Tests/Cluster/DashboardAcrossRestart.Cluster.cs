@@ -6,6 +6,7 @@ namespace Notifications.Server.Tests.Cluster;
 
 /// <summary>A store dashboard in Chromium whose hub node is stopped and started again while another node takes publishes.</summary>
 [Collection(SerialClusters.Name)]
+[Trait(Tiers.Name, Tiers.Browser)]
 public sealed class DashboardAcrossRestart(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]

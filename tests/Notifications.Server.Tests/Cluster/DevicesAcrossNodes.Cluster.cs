@@ -10,6 +10,7 @@ namespace Notifications.Server.Tests.Cluster;
 
 /// <summary>Enrolled screens on two nodes sharing Redis: signed in for as long as they run, signed out everywhere when revoked.</summary>
 [Collection(SerialClusters.Name)]
+[Trait(Tiers.Name, Tiers.Cluster)]
 public sealed class DevicesAcrossNodes(ITestOutputHelper output)
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Notifications.Server.Tests.Cluster;
 
 /// <summary>Three nodes, Redis and nginx as real processes behave as one hub.</summary>
 [Collection(SerialClusters.Name)]
+[Trait(Tiers.Name, Tiers.Cluster)]
 public sealed class FanOutAcrossNodes(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     private readonly Infrastructure.Cluster _cluster = fixture.Cluster;

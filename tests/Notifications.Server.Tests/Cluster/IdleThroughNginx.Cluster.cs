@@ -4,6 +4,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests.Cluster;
 
 [Collection(SerialClusters.Name)]
+[Trait(Tiers.Name, Tiers.Cluster)]
 public sealed class IdleThroughNginx
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Notifications.Server.Tests.Cluster;
 /// delivers it live to every screen.
 /// </summary>
 [Collection(SerialClusters.Name)]
+[Trait(Tiers.Name, Tiers.Cluster)]
 public sealed class LostWakeUp(ITestOutputHelper output)
 {
     [Fact]

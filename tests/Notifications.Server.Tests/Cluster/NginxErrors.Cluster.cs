@@ -6,6 +6,7 @@ namespace Notifications.Server.Tests.Cluster;
 
 /// <summary>Errors that nginx answers itself are problem details, as the hub's own are, not nginx's HTML pages.</summary>
 [Collection(SerialClusters.Name)]
+[Trait(Tiers.Name, Tiers.Cluster)]
 public sealed class NginxErrors(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     private readonly Infrastructure.Cluster _cluster = fixture.Cluster;

@@ -6,6 +6,7 @@ namespace Notifications.Server.Tests.Cluster;
 
 /// <summary>nginx restarts under connected screens while publishing goes on behind it.</summary>
 [Collection(SerialClusters.Name)]
+[Trait(Tiers.Name, Tiers.Cluster)]
 public sealed class NginxRestart(ITestOutputHelper output)
 {
     [Fact]

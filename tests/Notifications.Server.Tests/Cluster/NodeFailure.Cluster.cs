@@ -8,6 +8,7 @@ namespace Notifications.Server.Tests.Cluster;
 
 /// <summary>Nodes die hard (SIGKILL); nothing accepted is lost and screens carry on from other nodes.</summary>
 [Collection(SerialClusters.Name)]
+[Trait(Tiers.Name, Tiers.Cluster)]
 public sealed class NodeFailure(ITestOutputHelper output)
 {
     [Fact]

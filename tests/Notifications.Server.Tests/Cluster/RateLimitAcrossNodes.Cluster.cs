@@ -6,6 +6,7 @@ namespace Notifications.Server.Tests.Cluster;
 
 /// <summary>A caller's REST allowance is one for the cluster, however its requests spread over the nodes.</summary>
 [Collection(SerialClusters.Name)]
+[Trait(Tiers.Name, Tiers.Cluster)]
 public sealed class RateLimitAcrossNodes(ITestOutputHelper output)
 {
     [Fact]

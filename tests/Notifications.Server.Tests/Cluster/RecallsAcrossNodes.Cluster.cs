@@ -14,6 +14,7 @@ namespace Notifications.Server.Tests.Cluster;
 /// batches are all or nothing; webhooks are retried, signed, and delivered once per event.
 /// </summary>
 [Collection(SerialClusters.Name)]
+[Trait(Tiers.Name, Tiers.Cluster)]
 public sealed class RecallsAcrossNodes(ITestOutputHelper output)
 {
     private static JsonObject RegionalManagers => new() { ["roles"] = new JsonArray("regional-manager") };

@@ -10,6 +10,7 @@ namespace Notifications.Server.Tests.Cluster;
 /// the nodes follow without a restart.
 /// </summary>
 [Collection(SerialClusters.Name)]
+[Trait(Tiers.Name, Tiers.Cluster)]
 public sealed class RedisFailover(ITestOutputHelper output)
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Notifications.Server.Tests.Cluster;
 /// node refuses publishes meanwhile, the other carries on, and the first node's screens catch up live.
 /// </summary>
 [Collection(SerialClusters.Name)]
+[Trait(Tiers.Name, Tiers.Cluster)]
 public sealed class RedisLinkCut(ITestOutputHelper output)
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace Notifications.Server.Tests.Cluster;
 
 /// <summary>Redis goes away and comes back: 503 meanwhile, nothing half-stored, nothing lost, no restart.</summary>
 [Collection(SerialClusters.Name)]
+[Trait(Tiers.Name, Tiers.Cluster)]
 public sealed class RedisOutage(ITestOutputHelper output)
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Notifications.Server.Tests.Cluster;
 
 /// <summary>The HA topology's promises that need no failover: a 202 waits for the replica, and Redis wants its password.</summary>
 [Collection(SerialClusters.Name)]
+[Trait(Tiers.Name, Tiers.Cluster)]
 public sealed class RedisReplicaAcknowledgement(HighAvailabilityClusterFixture fixture, ITestOutputHelper output) : IClassFixture<HighAvailabilityClusterFixture>
 {
     private Infrastructure.Cluster Cluster => fixture.Cluster;

@@ -7,6 +7,7 @@ namespace Notifications.Server.Tests.Cluster;
 
 /// <summary>The SDK's client when its hub node is stopped and started again while others keep publishing.</summary>
 [Collection(SerialClusters.Name)]
+[Trait(Tiers.Name, Tiers.Cluster)]
 public sealed class SdkAcrossRestart
 {
     [Fact]

@@ -14,6 +14,7 @@ namespace Notifications.Server.Tests.Cluster;
 /// on Redis, as the attack that stalled a whole audience was found.
 /// </summary>
 [Collection(SerialClusters.Name)]
+[Trait(Tiers.Name, Tiers.Cluster)]
 public sealed class SlowConsumers(ITestOutputHelper output)
 {
     [Fact]

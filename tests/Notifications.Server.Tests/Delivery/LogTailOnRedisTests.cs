@@ -8,6 +8,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests.Delivery;
 
 /// <summary>A node's tail of the publish log on a real redis-server, with what wakes it taken away.</summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class LogTailOnRedisTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     [Fact]

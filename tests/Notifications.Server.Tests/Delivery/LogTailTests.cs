@@ -6,6 +6,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests.Delivery;
 
 /// <summary>The node's tail of the publish log when the log under it changes, on real sockets (a closed connection is seen as a network client sees it).</summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class LogTailTests : HubTest
 {
     private SwappableLog Store => App.Services.GetRequiredService<SwappableLog>();

@@ -7,6 +7,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests.Devices;
 
 /// <summary>Enrolment, the token exchange, the list and revocation, on real sockets.</summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class DevicesApiTests : HubTest
 {
     private protected override HubApplication CreateApp() => new HubApplication(new Dictionary<string, string?> { ["Devices:RevocationCheckSeconds"] = "1" }).UseRealSockets();

@@ -5,6 +5,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests.Devices;
 
 /// <summary>The device store contract against a real redis-server; each test writes under keys of its own.</summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class RedisDeviceStoreTests(RedisServerFixture redis) : DeviceStoreContract, IClassFixture<RedisServerFixture>, IAsyncLifetime
 {
     private readonly RedisConnections _connections = new(redis);

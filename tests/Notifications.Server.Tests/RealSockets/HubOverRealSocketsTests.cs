@@ -6,6 +6,7 @@ using Notifications.Contract;
 namespace Notifications.Server.Tests.RealSockets;
 
 /// <summary>The hub on real Kestrel sockets on 127.0.0.1, with real SignalR clients over WebSockets.</summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class HubOverRealSocketsTests : HubTest
 {
     private protected override HubApplication CreateApp() => new HubApplication().UseRealSockets();

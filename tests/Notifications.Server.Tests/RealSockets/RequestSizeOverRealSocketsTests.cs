@@ -5,6 +5,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests.RealSockets;
 
 /// <summary>The 64 KiB request limit, enforced by Kestrel itself on a real socket.</summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class RequestSizeOverRealSocketsTests : HubTest
 {
     private protected override HubApplication CreateApp() => new HubApplication().UseRealSockets();

@@ -4,6 +4,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests.RealSockets;
 
 /// <summary>A screen that stops reading its socket is closed, with the reason logged, and picks up where it left once it reads again.</summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class SlowConsumerOverRealSocketsTests : HubTest
 {
     private protected override HubApplication CreateApp() =>

@@ -8,6 +8,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests.Sdk;
 
 /// <summary>The SDK's v2 calls against the real hub on real sockets: batch publish, withdrawal, acknowledgement deadlines.</summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class BatchWithdrawalAndDeadlineTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests.Sdk;
 
 /// <summary>The SDK's REST client against the real hub on real sockets.</summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class NotificationAdminClientTests
 {
     [Fact]

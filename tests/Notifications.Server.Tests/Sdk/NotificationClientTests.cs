@@ -7,6 +7,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests.Sdk;
 
 /// <summary>The .NET SDK's NotificationClient against the real hub on real sockets.</summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class NotificationClientTests : IAsyncLifetime
 {
     private readonly HubApplication _app = new(new Dictionary<string, string?> { ["Retention:MaxCountPerAudience"] = "50" });

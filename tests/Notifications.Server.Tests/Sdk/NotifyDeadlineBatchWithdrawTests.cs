@@ -3,6 +3,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests.Sdk;
 
 /// <summary><c>notify send --ack-deadline/--escalate-to</c>, <c>notify send --batch</c> and <c>notify withdraw</c>, run as processes against the hub.</summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class NotifyDeadlineBatchWithdrawTests : HubTest, IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("notify-batch-").FullName;

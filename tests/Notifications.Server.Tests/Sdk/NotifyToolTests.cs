@@ -7,6 +7,7 @@ using Notifications.Contract;
 namespace Notifications.Server.Tests.Sdk;
 
 /// <summary>The <c>notify</c> tool run as a process, as a script would, against the hub on real sockets.</summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class NotifyToolTests : HubTest
 {
     private protected override HubApplication CreateApp() => new HubApplication().UseRealSockets();

@@ -6,6 +6,7 @@ using Notifications.Server.Webhooks;
 
 namespace Notifications.Server.Tests.Storage;
 
+[Trait(Tiers.Name, Tiers.Fast)]
 public sealed class InMemoryNotificationLogTests : NotificationLogContract
 {
     [Fact]

@@ -1,7 +1,9 @@
 using Notifications.Contract;
+using Notifications.Server.Tests.Infrastructure;
 
 namespace Notifications.Server.Tests.Storage;
 
+[Trait(Tiers.Name, Tiers.Fast)]
 public sealed class NotificationIdTests
 {
     [Theory]

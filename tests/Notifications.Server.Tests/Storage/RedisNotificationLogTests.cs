@@ -8,6 +8,7 @@ using Notifications.Server.Webhooks;
 namespace Notifications.Server.Tests.Storage;
 
 /// <summary>The log contract against a real redis-server; each test writes under keys of its own.</summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class RedisNotificationLogTests(RedisServerFixture redis) : NotificationLogContract, IClassFixture<RedisServerFixture>, IAsyncLifetime
 {
     private readonly RedisConnections _connections = new(redis);

@@ -6,6 +6,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests.Storage;
 
 /// <summary>The store directory contract against a real redis-server; each test writes under keys of its own.</summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class RedisStoreDirectoryTests(RedisServerFixture redis) : StoreDirectoryContract, IClassFixture<RedisServerFixture>, IAsyncLifetime
 {
     private readonly RedisConnections _connections = new(redis);
