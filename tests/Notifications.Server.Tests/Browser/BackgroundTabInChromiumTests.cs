@@ -94,7 +94,7 @@ public sealed class BackgroundTabInChromiumTests(ChromiumFixture chromium) : Hub
         while (started.Elapsed < TimeSpan.FromSeconds(70))
         {
             await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042").With("title", $"Hidden tick {++published}").With("requiresAck", false));
-            await Task.Delay(TimeSpan.FromSeconds(5));
+            await Task.Delay(TimeSpan.FromSeconds(5)); // a tick every 5 s while tokens expire: the pace, not a wait for a condition
         }
 
         await Expect(screen.Page.Locator(".notifications li")).ToHaveCountAsync(published);

@@ -47,7 +47,7 @@ public sealed class DeviceScreenInChromiumTests(ChromiumFixture chromium) : HubT
         while (started.Elapsed < TimeSpan.FromSeconds(60))
         {
             await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042").With("title", $"Tick {++published}").With("requiresAck", false));
-            await Task.Delay(TimeSpan.FromSeconds(5));
+            await Task.Delay(TimeSpan.FromSeconds(5)); // a tick every 5 s for the minute: the pace, not a wait for a condition
         }
 
         await Expect(screen.Page.Locator(".notifications li")).ToHaveCountAsync(published);

@@ -127,7 +127,7 @@ public sealed class NotificationClientTests : IAsyncLifetime
             for (var i = 0; i < 60; i++)
             {
                 published.Add(await Publishing.PublishAsync(_admin, Publishing.ToStores("fr-0042")));
-                await Task.Delay(20);
+                await Task.Delay(20); // the stream's pace, so that it runs on through the cut: not a wait for a condition
             }
         });
         await Eventually.TrueAsync(() => delivered.Count >= 10, "the stream is flowing");
@@ -281,7 +281,7 @@ public sealed class NotificationClientTests : IAsyncLifetime
         while (started.Elapsed < TimeSpan.FromSeconds(15))
         {
             published.Add(await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0042")));
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            await Task.Delay(TimeSpan.FromMilliseconds(500)); // two a second while the tokens expire: the pace, not a wait for a condition
         }
 
         await Eventually.TrueAsync(() => delivered.Count >= published.Count, "every notification arrived across the token expiries");
