@@ -50,8 +50,7 @@ internal sealed partial class PresenceHeartbeat(
         {
             try
             {
-                await BeatAsync();
-                await presence.RefreshOtherNodesAsync(stoppingToken);
+                await BeatAsync(stoppingToken);
             }
             catch (Exception failure) when (failure is not OperationCanceledException)
             {
@@ -62,15 +61,17 @@ internal sealed partial class PresenceHeartbeat(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private Task<bool> BeatAsync()
+    /// <summary>One heartbeat: this node's presence published, then the other nodes' user counts read.</summary>
+    internal async Task BeatAsync(CancellationToken cancellationToken)
     {
         var node = hub.Value.NodeName;
         var snapshot = JsonSerializer.Serialize(connections.Snapshot(node), Json);
-        return redis.RunAsync(async db =>
+        await redis.RunAsync(async db =>
         {
             await db.StringSetAsync(redis.Keys.Presence(node), snapshot, Lifetime);
             return await db.SetAddAsync(redis.Keys.PresenceNodes, node);
-        });
+        }, cancellationToken);
+        await presence.RefreshOtherNodesAsync(cancellationToken);
     }
 
     [LoggerMessage(EventId = 6101, Level = LogLevel.Warning, Message = "Could not publish presence to Redis")]
