@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
@@ -22,7 +21,6 @@ internal static partial class ApiRateLimitExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.TryAddSingleton<ICallerRateLimits, LocalCallerRateLimits>();
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(PolicyName, http =>

@@ -22,7 +22,6 @@ internal static class DeliveryExtensions
         builder.Services.AddSingleton<SendLimits>();
         builder.Services.AddSingleton<ConnectionIndex>();
         builder.Services.AddSingleton<LiveDelivery>();
-        builder.Services.AddSingleton<IHubEventBus, LocalHubEventBus>();
         builder.Services.AddSingleton<LogTail>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LogTail>());
         builder.Services.AddHostedService<SendDelayWatchdog>();

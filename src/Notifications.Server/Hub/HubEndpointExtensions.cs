@@ -44,7 +44,6 @@ internal static class HubEndpointExtensions
         // SignalR logs every exception a hub method throws at Error, with its stack trace, client
         // mistakes included; HubInvocationGuard logs them instead, one Information line each.
         builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical);
-        builder.Services.AddSingleton<IPresenceStore, LocalPresenceStore>();
         builder.Services.AddSingleton<HubMetrics>();
         builder.Services.AddSingleton<AcknowledgementRecorder>();
         builder.Services.AddSingleton<PendingStores>();

@@ -5,8 +5,8 @@ namespace Notifications.Server.Webhooks;
 internal static class WebhookExtensions
 {
     /// <summary>
-    /// Signed webhooks to the endpoints of <c>Webhooks:Endpoints</c>: the outbox the stores fill (in
-    /// memory here; in Redis with scale-out) and the dispatcher that sends it on every node.
+    /// Signed webhooks to the endpoints of <c>Webhooks:Endpoints</c>: the endpoints, payloads and the
+    /// dispatcher that sends the outbox on every node (the outbox is chosen by the composition root).
     /// </summary>
     public static WebApplicationBuilder AddWebhooks(this WebApplicationBuilder builder)
     {
@@ -16,8 +16,6 @@ internal static class WebhookExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         builder.Services.AddSingleton<WebhookEndpoints>();
-        builder.Services.AddSingleton<InMemoryWebhookOutbox>();
-        builder.Services.AddSingleton<IWebhookOutbox>(services => services.GetRequiredService<InMemoryWebhookOutbox>());
         builder.Services.AddSingleton<WebhookPayloads>();
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddSingleton<WebhookMetrics>();

@@ -1,0 +1,34 @@
+using Notifications.Server.ScaleOut;
+using Notifications.Server.Storage;
+
+namespace Notifications.Server.Composition;
+
+internal static class ImplementationExtensions
+{
+    /// <summary>
+    /// The composition root's one decision: with <c>Redis:ConnectionString</c>, the Redis set of
+    /// implementations; without it, the standalone set. Each set registers every interface that has
+    /// two implementations, as a whole, so neither the order of <c>Program.cs</c> nor a missing
+    /// registration can mix them.
+    /// </summary>
+    public static WebApplicationBuilder AddImplementations(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RedisOptions>()
+            .BindConfiguration(RedisOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.ReplicaAckFitsCommandTimeout, "Redis:ReplicaAckTimeoutMilliseconds must be below Redis:CommandTimeoutMilliseconds.")
+            .ValidateOnStart();
+
+        var redis = builder.Configuration.GetSection(RedisOptions.SectionName).Get<RedisOptions>() ?? new RedisOptions();
+        if (redis.IsConfigured)
+        {
+            builder.Services.AddRedisImplementations();
+        }
+        else
+        {
+            builder.Services.AddStandaloneImplementations();
+        }
+
+        return builder;
+    }
+}
