@@ -149,7 +149,13 @@ internal static class NotificationsApi
         var overdue = escalationId is not null
             || (notification.AckDeadline <= time.GetUtcNow().UtcDateTime && pending.Count > 0 && notification.WithdrawnAt is null);
         var views = acknowledgements.Select(a => new AcknowledgementView(a.Sub, a.Stores, a.At)).ToList();
-        return TypedResults.Ok(NotificationStatus.From(notification, views, pending, overdue, escalationId));
+        return TypedResults.Ok(new NotificationStatus(notification)
+        {
+            Acknowledgements = views,
+            PendingStores = pending,
+            Overdue = overdue,
+            EscalationId = escalationId,
+        });
     }
 
     internal static async Task<Results<Ok<HistoryPage>, ValidationProblem, ProblemHttpResult>> GetHistory(
