@@ -1,5 +1,6 @@
 using Notifications.Server.ScaleOut;
 using Notifications.Server.Storage;
+using Notifications.Server.Operations;
 
 namespace Notifications.Server.Composition;
 
@@ -13,11 +14,8 @@ internal static class ImplementationExtensions
     /// </summary>
     public static WebApplicationBuilder AddImplementations(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RedisOptions>()
-            .BindConfiguration(RedisOptions.SectionName)
-            .ValidateDataAnnotations()
-            .Validate(o => o.ReplicaAckFitsCommandTimeout, "Redis:ReplicaAckTimeoutMilliseconds must be below Redis:CommandTimeoutMilliseconds.")
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<RedisOptions>(RedisOptions.SectionName)
+            .Validate(o => o.ReplicaAckFitsCommandTimeout, "Redis:ReplicaAckTimeoutMilliseconds must be below Redis:CommandTimeoutMilliseconds.");
 
         var redis = builder.Configuration.GetSection(RedisOptions.SectionName).Get<RedisOptions>() ?? new RedisOptions();
         if (redis.IsConfigured)

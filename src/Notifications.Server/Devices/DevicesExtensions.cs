@@ -1,3 +1,5 @@
+using Notifications.Server.Operations;
+
 namespace Notifications.Server.Devices;
 
 internal static class DevicesExtensions
@@ -5,10 +7,7 @@ internal static class DevicesExtensions
     /// <summary>Enrolled store screens: their settings and the watch that closes revoked ones (their store is chosen by the composition root).</summary>
     public static WebApplicationBuilder AddDevices(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DeviceOptions>()
-            .BindConfiguration(DeviceOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<DeviceOptions>(DeviceOptions.SectionName);
         builder.Services.AddHostedService<DeviceRevocationWatch>();
         return builder;
     }

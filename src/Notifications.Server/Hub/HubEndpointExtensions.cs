@@ -17,10 +17,7 @@ internal static class HubEndpointExtensions
     /// <summary>The SignalR hub (JSON and MessagePack), its timeouts and limits, and what it delivers with.</summary>
     public static WebApplicationBuilder AddNotificationHub(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<NotificationHubOptions>()
-            .BindConfiguration(NotificationHubOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<NotificationHubOptions>(NotificationHubOptions.SectionName);
 
         builder.Services.AddOptions<HubOptions>().Configure<IOptions<NotificationHubOptions>>((signalR, settings) =>
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Notifications.Server.Operations;
 
 namespace Notifications.Server.Storage;
 
@@ -7,10 +8,7 @@ internal static class StorageExtensions
     /// <summary>Retention settings and the clock; the notification log itself is chosen by the composition root.</summary>
     public static WebApplicationBuilder AddNotificationStorage(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RetentionOptions>()
-            .BindConfiguration(RetentionOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<RetentionOptions>(RetentionOptions.SectionName);
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Notifications.Server.Operations;
 
 namespace Notifications.Server.Webhooks;
 
@@ -10,10 +11,7 @@ internal static class WebhookExtensions
     /// </summary>
     public static WebApplicationBuilder AddWebhooks(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<WebhookOptions>()
-            .BindConfiguration(WebhookOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<WebhookOptions>(WebhookOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         builder.Services.AddSingleton<WebhookEndpoints>();
         builder.Services.AddSingleton<WebhookPayloads>();
