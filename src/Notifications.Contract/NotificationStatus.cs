@@ -23,6 +23,9 @@ public sealed record NotificationStatus : Notification
     /// <summary>Who acknowledged it, oldest first.</summary>
     public IReadOnlyList<AcknowledgementView> Acknowledgements { get; init; } = [];
 
+    /// <summary>Targeted stores with an acknowledgement: with <see cref="PendingStores"/>, every targeted store.</summary>
+    public IReadOnlyList<string> AcknowledgedStores { get; init; } = [];
+
     /// <summary>Targeted stores (named, or known in the targeted regions or everywhere) with no acknowledgement yet.</summary>
     public IReadOnlyList<string> PendingStores { get; init; } = [];
 

@@ -142,7 +142,7 @@ internal static class NotificationsApi
             return NotFound(id);
         }
 
-        var (acknowledgements, pending) = await pendingStores.GetAsync(notificationId, notification, cancellationToken);
+        var (acknowledgements, acknowledged, pending) = await pendingStores.GetAsync(notificationId, notification, cancellationToken);
         var escalationId = notification.AckDeadline is null ? null : await log.GetEscalationIdAsync(notificationId, cancellationToken);
 
         // Overdue from the deadline on, not from the escalation a moment later; and it stays so once escalated.
@@ -152,6 +152,7 @@ internal static class NotificationsApi
         return TypedResults.Ok(new NotificationStatus(notification)
         {
             Acknowledgements = views,
+            AcknowledgedStores = acknowledged,
             PendingStores = pending,
             Overdue = overdue,
             EscalationId = escalationId,
