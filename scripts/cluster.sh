@@ -8,6 +8,7 @@
 #   scripts/cluster.sh kill-redis [I] | stop-redis [I] | start-redis [I] | freeze-redis I | thaw-redis I [--dir DIR]
 #   scripts/cluster.sh redis-primary [--dir DIR]                        prints which Redis (1 or 2) is the primary
 #   scripts/cluster.sh restart-nginx [--dir DIR]
+#   scripts/cluster.sh check-nginx [--nodes N]                         render nginx/nginx.conf.template as up does and run nginx -t
 #
 # Redis always requires a password: REDIS_PASSWORD, or a random one recorded in DIR/cluster.env.
 # --ha: a primary (Redis 1), a replica (Redis 2) and three Sentinels, as in docker-compose.yml; the nodes
@@ -16,8 +17,9 @@
 #
 # Settings for every node come from the environment (Auth__SigningKey, Hub__KeepAliveSeconds, …);
 # NODE_<I>_ARGS adds command-line settings to node I only (e.g. NODE_1_ARGS=--Hub:MaxSendDelaySeconds=2).
-# NGINX_READ_TIMEOUT overrides nginx's proxy_read_timeout (seconds). SENTINEL_DOWN_AFTER_MS (default
-# 1000) is how long the primary must be silent before the Sentinels fail over.
+# nginx runs on nginx/nginx.conf.template (docker-compose.yml's too) rendered with DIR's ports and paths;
+# NGINX_READ_TIMEOUT overrides its proxy_read_timeout (seconds, default 60). SENTINEL_DOWN_AFTER_MS
+# (default 1000) is how long the primary must be silent before the Sentinels fail over.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -163,6 +165,37 @@ wait_for_replica() { # seconds
   done
 }
 
+# Prints a template with its ${HUB_*} variables substituted (exported by the caller), as the nginx image
+# does for docker-compose: envsubst with the list of variables, so that nginx's own $variables stay. A
+# variable the template uses and the caller left unset is an error, not an empty value.
+render_template() { # template
+  local names name
+  names="$(grep -o '\${HUB_[A-Za-z0-9_]*}' "$1" | sort -u | tr '\n' ' ')"
+  for name in $names; do
+    name="${name:2:${#name}-3}"
+    if [ -z "${!name+set}" ]; then echo "$1 uses \${$name}, which is not set" >&2; return 1; fi
+  done
+  envsubst "$names" < "$1"
+}
+
+write_nginx_config() { # folder nginx-port node-port…: that folder's nginx.conf, nginx in front of those nodes
+  local out="$1" port="$2" servers="" node_port
+  shift 2
+  for node_port in "$@"; do
+    servers+="${servers:+$'\n        '}server 127.0.0.1:$node_port max_fails=1 fail_timeout=2s;"
+  done
+  mkdir -p "$out/nginx-temp"
+  # Workers may run as another user than the master (nginx as root): they write the temp folders.
+  chmod 755 "$out"; chmod 777 "$out/nginx-temp"
+  (
+    export HUB_LISTEN="127.0.0.1:$port" HUB_UPSTREAM_SERVERS="$servers" HUB_READ_TIMEOUT="${NGINX_READ_TIMEOUT:-60}s"
+    export HUB_ERROR_LOG="$out/nginx-error.log" HUB_ACCESS_LOG="$out/nginx-access.log" HUB_PID_FILE="$out/nginx.pid"
+    export HUB_TEMP_DIR="$out/nginx-temp"
+    render_template "$root/nginx/nginx.conf.template" > "$out/nginx.conf"
+  )
+  nginx -t -q -p "$out" -c "$out/nginx.conf" -e "$out/nginx-error.log"
+}
+
 start_nginx() { # [wait]
   nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/nginx-error.log" -g 'daemon off;' < /dev/null >> "$dir/nginx.out" 2>&1 &
   record NGINX_PID $!
@@ -202,8 +235,7 @@ load() {
 case "$command" in
   up)
     if [ -f "$state" ]; then echo "a cluster is already up in $dir (run down first)" >&2; exit 1; fi
-    mkdir -p "$dir/nginx-temp"
-    chmod 755 "$dir"; chmod 777 "$dir/nginx-temp"
+    mkdir -p "$dir"
     if [ -z "$dll" ]; then
       dotnet build "$root/src/Notifications.Server" -c Release -v q -o "$dir/bin" >&2
       dll="$dir/bin/Notifications.Server.dll"
@@ -214,8 +246,9 @@ case "$command" in
     NGINX_PORT="$(free_port)"
     : > "$state"
     chmod 600 "$state" # it holds the signing key
-    # A failed start stops whatever it had started.
-    trap 'echo "cluster start failed; stopping what started" >&2; "$0" down --dir "$dir" || true' ERR
+    # A failed start stops whatever it had started. On EXIT rather than ERR: an ERR trap does not see
+    # a command failing inside a function (write_nginx_config's nginx -t, a wait that times out).
+    trap 'status=$?; if [ "$status" != 0 ]; then echo "cluster start failed; stopping what started" >&2; "$0" down --dir "$dir" || true; fi' EXIT
     record DLL "$DLL"
     record SIGNING_KEY "$SIGNING_KEY"
     REDIS_PASSWORD="${REDIS_PASSWORD:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
@@ -254,32 +287,16 @@ case "$command" in
     record MIN_REPLICA_ACKS "$MIN_REPLICA_ACKS"
     for i in $(seq 1 "$nodes"); do start_node "$i"; done
     load
-    upstream=""
-    for i in $(seq 1 "$nodes"); do
-      port_var="NODE_${i}_PORT"
-      upstream+="        server 127.0.0.1:${!port_var} max_fails=1 fail_timeout=2s;\n"
-    done
-    awk -v servers="$upstream" -v dir="$dir" -v port="$NGINX_PORT" -v read_timeout="${NGINX_READ_TIMEOUT:-}" '
-      /# nodes:begin/ { print; printf "%s", servers; skip = 1; next }
-      /# nodes:end/ { skip = 0 }
-      skip { next }
-      /^ *listen 80;/ { sub(/listen 80;/, "listen 127.0.0.1:" port ";") }
-      /^pid / { $0 = "pid " dir "/nginx.pid;" }
-      /proxy_read_timeout|proxy_send_timeout/ { if (read_timeout != "") sub(/[0-9]+s;/, read_timeout "s;") }
-      { gsub("/var/log/nginx/", dir "/nginx-") }
-      /^http \{/ { print; print "    client_body_temp_path " dir "/nginx-temp/body;"; print "    proxy_temp_path " dir "/nginx-temp/proxy;";
-                   print "    fastcgi_temp_path " dir "/nginx-temp/fastcgi;"; print "    uwsgi_temp_path " dir "/nginx-temp/uwsgi;";
-                   print "    scgi_temp_path " dir "/nginx-temp/scgi;"; next }
-      { print }
-    ' "$root/nginx/nginx.conf" > "$dir/nginx.conf"
-    nginx -t -q -p "$dir" -c "$dir/nginx.conf" -e "$dir/nginx-error.log"
+    node_ports=()
+    for i in $(seq 1 "$nodes"); do port_var="NODE_${i}_PORT"; node_ports+=("${!port_var}"); done
+    write_nginx_config "$dir" "$NGINX_PORT" "${node_ports[@]}"
     start_nginx nowait
     for i in $(seq 1 "$nodes"); do
       port_var="NODE_${i}_PORT"
       wait_for "http://127.0.0.1:${!port_var}/health/ready" 60
     done
     wait_for "http://127.0.0.1:$NGINX_PORT/health/live" 20
-    trap - ERR
+    trap - EXIT
     cat "$state"
     ;;
   down)
@@ -340,6 +357,14 @@ case "$command" in
     stop_pid "${NGINX_PID:-}" TERM
     record NGINX_PID ""
     start_nginx
+    ;;
+  check-nginx)
+    # Nothing listens: nginx -t only parses, so any ports do.
+    check="$(mktemp -d)"
+    trap 'rm -rf "$check"' EXIT
+    mapfile -t node_ports < <(seq 8081 $((8080 + nodes)))
+    write_nginx_config "$check" 8080 "${node_ports[@]}"
+    echo "nginx/nginx.conf.template renders into a valid configuration for $nodes nodes"
     ;;
   *)
     sed -n '2,22p' "$0" >&2

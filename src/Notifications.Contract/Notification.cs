@@ -8,7 +8,7 @@ namespace Notifications.Contract;
 /// The data-contract names keep MessagePack keys identical to the camelCase JSON ones.
 /// </summary>
 [DataContract]
-public sealed record Notification
+public record Notification
 {
     /// <summary>Assigned by the hub, <c>{milliseconds}-{sequence}</c>, strictly increasing in publish order: keep the greatest as your cursor.</summary>
     [DataMember(Name = "id")]
@@ -18,11 +18,11 @@ public sealed record Notification
     [DataMember(Name = "type")]
     public required string Type { get; init; }
 
-    /// <summary>At most 200 characters.</summary>
+    /// <summary>At most <see cref="PublishLimits.MaxTitleLength"/> characters.</summary>
     [DataMember(Name = "title")]
     public required string Title { get; init; }
 
-    /// <summary>At most 4,000 characters.</summary>
+    /// <summary>At most <see cref="PublishLimits.MaxBodyLength"/> characters.</summary>
     [DataMember(Name = "body")]
     public string? Body { get; init; }
 
@@ -30,7 +30,7 @@ public sealed record Notification
     [DataMember(Name = "severity")]
     public required string Severity { get; init; }
 
-    /// <summary>A JSON object of at most 16 KiB, as the publisher sent it.</summary>
+    /// <summary>A JSON object of at most <see cref="PublishLimits.MaxDataBytes"/> bytes, as the publisher sent it.</summary>
     [DataMember(Name = "data")]
     public JsonElement? Data { get; init; }
 

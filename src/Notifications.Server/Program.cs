@@ -1,12 +1,12 @@
 using Notifications.Server.Api;
 using Notifications.Server.Auth;
+using Notifications.Server.Composition;
 using Notifications.Server.Deadlines;
 using Notifications.Server.Delivery;
 using Notifications.Server.Devices;
 using Notifications.Server.Hub;
 using Notifications.Server.Operations;
 using Notifications.Server.Pages;
-using Notifications.Server.ScaleOut;
 using Notifications.Server.Storage;
 using Notifications.Server.Webhooks;
 using Notifications.Server.Withdrawals;
@@ -18,6 +18,7 @@ if (TokenCommand.IsInvoked(args))
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddImplementations();
 builder.AddRedactedRequestLogging();
 builder.AddProxySupport();
 builder.AddHubAuthentication();
@@ -28,7 +29,6 @@ builder.AddLiveDelivery();
 builder.AddDeadlines();
 builder.AddWithdrawals();
 builder.AddWebhooks();
-builder.AddRedisScaleOut();
 builder.AddNotificationsApi();
 builder.AddDevices();
 builder.AddHubHealthChecks();

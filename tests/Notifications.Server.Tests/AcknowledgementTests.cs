@@ -27,6 +27,7 @@ public sealed class AcknowledgementTests : HubTest
         Assert.Equal(["fr-0042"], acknowledgement.GetProperty("stores").EnumerateArray().Select(s => s.GetString()));
         Assert.InRange(acknowledgement.GetProperty("at").GetDateTime(), before, DateTime.UtcNow.AddSeconds(1));
         Assert.Equal(["fr-0043"], status.GetProperty("pendingStores").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(["fr-0042"], status.GetProperty("acknowledgedStores").EnumerateArray().Select(s => s.GetString()));
         Assert.Equal(id, status.GetProperty("id").GetString());
         Assert.Equal("New prices for aisle 7", status.GetProperty("title").GetString());
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Notifications.Server.Tests.Cluster;
 using Notifications.Server.Tests.Infrastructure;
 using YamlDotNet.RepresentationModel;
@@ -8,8 +9,9 @@ namespace Notifications.Server.Tests;
 
 /// <summary>
 /// docker-compose.yml as <c>docker-compose config</c> resolves it (no Docker engine is needed for
-/// that): the HA topology, a password that must be set, and a Redis started by the file's own command
-/// that refuses clients without it.
+/// that): the HA topology, a password that must be set, a Redis started by the file's own command
+/// that refuses clients without it, and nginx's configuration rendered from the one template as the
+/// nginx image renders it.
 /// </summary>
 [Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class DeploymentFileTests
@@ -93,7 +95,80 @@ public sealed class DeploymentFileTests
         }
     }
 
+    [Fact]
+    public async Task TheNginxImageRendersTheOneTemplateWithComposesVariablesIntoAValidConfiguration()
+    {
+        var services = await ComposeServicesAsync();
+        var environment = ((YamlMappingNode)Node(services, "nginx", "environment")).Children.ToDictionary(
+            e => ((YamlScalarNode)e.Key).Value!, e => ((YamlScalarNode)e.Value).Value ?? string.Empty, StringComparer.Ordinal);
+
+        // The image renders /etc/nginx/templates/NAME.template into NGINX_ENVSUBST_OUTPUT_DIR/NAME before
+        // nginx starts: the template becomes /etc/nginx/nginx.conf.
+        var template = Path.Combine(Infrastructure.Cluster.RepositoryRoot, "nginx", "nginx.conf.template");
+        Assert.Contains((template, "/etc/nginx/templates/nginx.conf.template"), Volumes(services, "nginx"));
+        Assert.Equal("/etc/nginx", environment["NGINX_ENVSUBST_OUTPUT_DIR"]);
+
+        // It substitutes only variables that are set and match NGINX_ENVSUBST_FILTER, and leaves any other
+        // ${NAME} in place for nginx to choke on: each of the template's must be one of those.
+        var text = await File.ReadAllTextAsync(template);
+        var filter = new Regex(environment["NGINX_ENVSUBST_FILTER"], RegexOptions.CultureInvariant);
+        var variables = Regex.Matches(text, @"\$\{(\w+)\}").Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.NotEmpty(variables);
+        Assert.All(variables, name =>
+        {
+            Assert.Matches(filter, name);
+            Assert.True(environment.ContainsKey(name), $"docker-compose.yml does not set {name} for nginx");
+        });
+        Assert.Equal(
+            ["node1:8080", "node2:8080", "node3:8080"],
+            Regex.Matches(environment["HUB_UPSTREAM_SERVERS"], @"server (\S+) ").Select(m => m.Groups[1].Value));
+
+        // nginx -t here: the nodes' names resolve only in compose's network and the image's folders are
+        // not this machine's, so those values point here; the rest is compose's own.
+        var dir = Directory.CreateTempSubdirectory("compose-nginx-");
+        try
+        {
+            var local = new Dictionary<string, string>(environment, StringComparer.Ordinal)
+            {
+                ["HUB_UPSTREAM_SERVERS"] = Regex.Replace(environment["HUB_UPSTREAM_SERVERS"], @"\bnode(\d):8080\b", "127.0.0.1:808$1"),
+                ["HUB_ERROR_LOG"] = Path.Combine(dir.FullName, "error.log"),
+                ["HUB_ACCESS_LOG"] = Path.Combine(dir.FullName, "access.log"),
+                ["HUB_PID_FILE"] = Path.Combine(dir.FullName, "nginx.pid"),
+                ["HUB_TEMP_DIR"] = dir.FullName,
+            };
+            var rendered = Regex.Replace(text, @"\$\{(\w+)\}", m => filter.IsMatch(m.Groups[1].Value) && local.TryGetValue(m.Groups[1].Value, out var value) ? value : m.Value);
+            var config = Path.Combine(dir.FullName, "nginx.conf");
+            await File.WriteAllTextAsync(config, rendered);
+
+            var (exitCode, output) = await RunAsync(File.Exists("/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx", "-t", "-q", "-p", dir.FullName, "-c", config, "-e", local["HUB_ERROR_LOG"]);
+            Assert.True(exitCode == 0, $"nginx -t: {output}\n{rendered}");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     private const string Password = "compose-test-password";
+
+    /// <summary>A service's bind mounts as (source, target), in either form compose prints them.</summary>
+    private static IEnumerable<(string Source, string Target)> Volumes(YamlMappingNode services, string service) =>
+        ((YamlSequenceNode)Node(services, service, "volumes")).Children.Select(volume => volume switch
+        {
+            YamlScalarNode scalar => (scalar.Value!.Split(':')[0], scalar.Value!.Split(':')[1]),
+            YamlMappingNode mapping => (((YamlScalarNode)mapping["source"]).Value!, ((YamlScalarNode)mapping["target"]).Value!),
+            _ => throw new InvalidOperationException($"unexpected volume {volume}"),
+        });
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string command, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(command, arguments) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, await output + await error);
+    }
 
     private static async Task<YamlMappingNode> ComposeServicesAsync()
     {

@@ -36,7 +36,7 @@ public sealed class StoreOutageTests
 
         var refused = await Assert.ThrowsAsync<HubException>(() => screen.InvokeAsync<ResumeResult>(HubMethods.Resume, "1-0").WithTimeout());
 
-        Assert.Contains("store is unavailable", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("notification log is unavailable; retry in", refused.Message, StringComparison.Ordinal);
         Assert.Equal(HubConnectionState.Connected, screen.State);
     }
 }

@@ -10,7 +10,8 @@ namespace Notifications.Server.Acknowledgements;
 /// </summary>
 internal sealed class PendingStores(INotificationLog log, IStoreDirectory directory)
 {
-    public async Task<(IReadOnlyList<Acknowledgement> Acknowledgements, IReadOnlyList<string> Pending)> GetAsync(
+    /// <summary>The acknowledgements, and the targeted stores split into acknowledged and pending (each sorted).</summary>
+    public async Task<(IReadOnlyList<Acknowledgement> Acknowledgements, IReadOnlyList<string> Acknowledged, IReadOnlyList<string> Pending)> GetAsync(
         NotificationId id, Notification notification, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notification);
@@ -21,7 +22,9 @@ internal sealed class PendingStores(INotificationLog log, IStoreDirectory direct
             targeted.UnionWith(await directory.GetKnownStoresAsync(notification.Target.All ? null : notification.Target.Regions, cancellationToken));
         }
 
-        targeted.ExceptWith(acknowledgements.SelectMany(a => a.Stores));
-        return (acknowledgements, [.. targeted]);
+        var acknowledged = new SortedSet<string>(acknowledgements.SelectMany(a => a.Stores), StringComparer.Ordinal);
+        acknowledged.IntersectWith(targeted);
+        targeted.ExceptWith(acknowledged);
+        return (acknowledgements, [.. acknowledged], [.. targeted]);
     }
 }

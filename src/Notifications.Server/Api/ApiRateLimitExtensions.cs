@@ -1,9 +1,9 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Notifications.Server.Auth;
+using Notifications.Server.Operations;
 
 namespace Notifications.Server.Api;
 
@@ -17,12 +17,8 @@ internal static partial class ApiRateLimitExtensions
     /// </summary>
     public static WebApplicationBuilder AddApiRateLimits(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ApiRateLimitOptions>()
-            .BindConfiguration(ApiRateLimitOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<ApiRateLimitOptions>(ApiRateLimitOptions.SectionName);
 
-        builder.Services.TryAddSingleton<ICallerRateLimits, LocalCallerRateLimits>();
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(PolicyName, http =>
@@ -41,20 +37,15 @@ internal static partial class ApiRateLimitExtensions
     private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {
         var http = context.HttpContext;
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var leaseWait) ? leaseWait : TimeSpan.FromSeconds(1);
+        var retryAfter = RetryAfterProblem.Seconds(wait);
         LogRateLimited(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiRateLimitExtensions)), http.Request.Method, http.Request.Path, retryAfter);
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests",
-                Detail = $"This caller has used its request allowance; retry after {retryAfter} s.",
-            },
-        });
+        await RetryAfterProblem.TryWriteAsync(
+            http,
+            StatusCodes.Status429TooManyRequests,
+            wait,
+            "Too many requests",
+            $"This caller has used its request allowance; retry after {retryAfter} s.");
     }
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Rate limited {Method} {Path}; retry after {RetryAfterSeconds} s")]

@@ -1,3 +1,4 @@
+using Notifications.Contract;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;

@@ -142,14 +142,21 @@ internal static class NotificationsApi
             return NotFound(id);
         }
 
-        var (acknowledgements, pending) = await pendingStores.GetAsync(notificationId, notification, cancellationToken);
+        var (acknowledgements, acknowledged, pending) = await pendingStores.GetAsync(notificationId, notification, cancellationToken);
         var escalationId = notification.AckDeadline is null ? null : await log.GetEscalationIdAsync(notificationId, cancellationToken);
 
         // Overdue from the deadline on, not from the escalation a moment later; and it stays so once escalated.
         var overdue = escalationId is not null
             || (notification.AckDeadline <= time.GetUtcNow().UtcDateTime && pending.Count > 0 && notification.WithdrawnAt is null);
         var views = acknowledgements.Select(a => new AcknowledgementView(a.Sub, a.Stores, a.At)).ToList();
-        return TypedResults.Ok(NotificationStatus.From(notification, views, pending, overdue, escalationId));
+        return TypedResults.Ok(new NotificationStatus(notification)
+        {
+            Acknowledgements = views,
+            AcknowledgedStores = acknowledged,
+            PendingStores = pending,
+            Overdue = overdue,
+            EscalationId = escalationId,
+        });
     }
 
     internal static async Task<Results<Ok<HistoryPage>, ValidationProblem, ProblemHttpResult>> GetHistory(

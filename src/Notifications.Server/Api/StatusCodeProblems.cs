@@ -1,3 +1,4 @@
+using Notifications.Contract;
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 

@@ -73,7 +73,7 @@ internal sealed partial class DeadlineWatch(
             return;
         }
 
-        var (_, pending) = await pendingStores.GetAsync(id, original, cancellationToken);
+        var (_, _, pending) = await pendingStores.GetAsync(id, original, cancellationToken);
         if (pending.Count == 0)
         {
             await log.SettleDeadlineAsync(id, escalationId: null, cancellationToken);

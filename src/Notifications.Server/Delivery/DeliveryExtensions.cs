@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Notifications.Server.Hub;
+using Notifications.Server.Operations;
 
 namespace Notifications.Server.Delivery;
 
@@ -12,17 +13,13 @@ internal static class DeliveryExtensions
     /// </summary>
     public static WebApplicationBuilder AddLiveDelivery(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DeliveryOptions>()
-            .BindConfiguration(DeliveryOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<DeliveryOptions>(DeliveryOptions.SectionName);
         builder.Services.AddSingleton<NotificationPublisher>();
         builder.Services.AddSingleton<LogWakeup>();
         builder.Services.AddSingleton<HubProtocols>();
         builder.Services.AddSingleton<SendLimits>();
         builder.Services.AddSingleton<ConnectionIndex>();
         builder.Services.AddSingleton<LiveDelivery>();
-        builder.Services.AddSingleton<IHubEventBus, LocalHubEventBus>();
         builder.Services.AddSingleton<LogTail>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LogTail>());
         builder.Services.AddHostedService<SendDelayWatchdog>();

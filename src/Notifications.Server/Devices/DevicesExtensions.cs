@@ -1,17 +1,13 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Notifications.Server.Operations;
 
 namespace Notifications.Server.Devices;
 
 internal static class DevicesExtensions
 {
-    /// <summary>Enrolled store screens: their store (in memory, or Redis with scale-out) and the watch that closes revoked ones.</summary>
+    /// <summary>Enrolled store screens: their settings and the watch that closes revoked ones (their store is chosen by the composition root).</summary>
     public static WebApplicationBuilder AddDevices(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DeviceOptions>()
-            .BindConfiguration(DeviceOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.TryAddSingleton<IDeviceStore, InMemoryDeviceStore>();
+        builder.Services.AddValidatedOptions<DeviceOptions>(DeviceOptions.SectionName);
         builder.Services.AddHostedService<DeviceRevocationWatch>();
         return builder;
     }

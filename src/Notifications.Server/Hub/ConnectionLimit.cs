@@ -1,3 +1,4 @@
+using Notifications.Server.Api;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Notifications.Server.Auth;
@@ -36,13 +37,7 @@ internal static partial class ConnectionLimit
     {
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConnectionLimit));
         LogRefused(logger, sub, open, limit);
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        context.Response.Headers.RetryAfter = "5";
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many connections", Detail = Describe(sub, limit) },
-        });
+        await RetryAfterProblem.TryWriteAsync(context, StatusCodes.Status429TooManyRequests, TimeSpan.FromSeconds(5), "Too many connections", Describe(sub, limit));
     }
 
     [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Refused a negotiate of {Sub}: {Open} connections open, limit {Limit}")]

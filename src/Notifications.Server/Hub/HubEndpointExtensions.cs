@@ -17,10 +17,7 @@ internal static class HubEndpointExtensions
     /// <summary>The SignalR hub (JSON and MessagePack), its timeouts and limits, and what it delivers with.</summary>
     public static WebApplicationBuilder AddNotificationHub(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<NotificationHubOptions>()
-            .BindConfiguration(NotificationHubOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<NotificationHubOptions>(NotificationHubOptions.SectionName);
 
         builder.Services.AddOptions<HubOptions>().Configure<IOptions<NotificationHubOptions>>((signalR, settings) =>
         {
@@ -44,7 +41,6 @@ internal static class HubEndpointExtensions
         // SignalR logs every exception a hub method throws at Error, with its stack trace, client
         // mistakes included; HubInvocationGuard logs them instead, one Information line each.
         builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical);
-        builder.Services.AddSingleton<IPresenceStore, LocalPresenceStore>();
         builder.Services.AddSingleton<HubMetrics>();
         builder.Services.AddSingleton<AcknowledgementRecorder>();
         builder.Services.AddSingleton<PendingStores>();

@@ -12,10 +12,7 @@ internal static class ForwardedHeadersExtensions
     /// </summary>
     public static WebApplicationBuilder AddProxySupport(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ProxyOptions>()
-            .BindConfiguration(ProxyOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<ProxyOptions>(ProxyOptions.SectionName);
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxies) =>
         {
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;

@@ -47,7 +47,7 @@ internal sealed class RedisNotificationLog(
             redisKeys.Add(idempotencyKey is null ? _keys.Prefix + "no-idempotency-key" : _keys.Idempotency(idempotencyKey));
             redisKeys.AddRange(distinct.Select(_keys.Stream));
             redisKeys.AddRange(distinct.Select(_keys.Horizon));
-            drafts[i] = JsonSerializer.Serialize(draft, Json);
+            drafts[i] = ToDocument(draft);
             values.Add(drafts[i]);
             values.Add(distinct.Count);
             values.Add(draft.AckDeadlineAfter is { } deadline ? (long)deadline.TotalMilliseconds : 0);
@@ -295,6 +295,9 @@ internal sealed class RedisNotificationLog(
 
     // The publish log is what every node tails to deliver live: it must outlast a node's outage, not the whole retention.
     private const int MinimumLogLength = 100_000;
+
+    /// <summary>The body stored for a notification: its draft as a versioned document (see <see cref="NotificationDraft"/>).</summary>
+    internal static string ToDocument(NotificationDraft draft) => JsonSerializer.Serialize(draft, Json);
 
     internal static Notification ToNotification(NotificationId id, string draftJson)
     {

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Notifications.Server.Api;
 using Notifications.Server.Delivery;
 using Notifications.Server.Devices;
@@ -11,39 +10,26 @@ namespace Notifications.Server.ScaleOut;
 internal static class ScaleOutExtensions
 {
     /// <summary>
-    /// When <c>Redis:ConnectionString</c> is set: Redis for history, the publish log every node tails
-    /// (with its wake-up signal), hub events, replay, idempotency, acknowledgements, known stores and
-    /// presence. Without it, nothing changes: one node, in memory.
+    /// The Redis set, for nodes that share one Redis: history and the publish log every node tails
+    /// (with its wake-up signal), hub events, idempotency, acknowledgements, deadlines, withdrawals,
+    /// the webhook outbox, known stores, presence, devices and the cluster-wide rate limit.
     /// </summary>
-    public static WebApplicationBuilder AddRedisScaleOut(this WebApplicationBuilder builder)
+    public static IServiceCollection AddRedisImplementations(this IServiceCollection services)
     {
-        builder.Services.AddOptions<RedisOptions>()
-            .BindConfiguration(RedisOptions.SectionName)
-            .ValidateDataAnnotations()
-            .Validate(o => o.ReplicaAckFitsCommandTimeout, "Redis:ReplicaAckTimeoutMilliseconds must be below Redis:CommandTimeoutMilliseconds.")
-            .ValidateOnStart();
-
-        var settings = builder.Configuration.GetSection(RedisOptions.SectionName).Get<RedisOptions>() ?? new RedisOptions();
-        if (!settings.IsConfigured)
-        {
-            return builder;
-        }
-
-        builder.Services.AddSingleton<RedisConnection>();
-        builder.Services.AddHostedService<RedisConnectionWarmUp>();
-        builder.Services.AddSingleton<RedisNotificationLog>();
-        builder.Services.Replace(ServiceDescriptor.Singleton<INotificationLog>(services => services.GetRequiredService<RedisNotificationLog>()));
-        builder.Services.Replace(ServiceDescriptor.Singleton<IStoreDirectory, RedisStoreDirectory>());
-        builder.Services.AddSingleton<RedisPresenceStore>();
-        builder.Services.Replace(ServiceDescriptor.Singleton<IPresenceStore>(services => services.GetRequiredService<RedisPresenceStore>()));
-        builder.Services.AddHostedService<RedisLogSignal>();
-        builder.Services.AddSingleton<RedisHubEventBus>();
-        builder.Services.Replace(ServiceDescriptor.Singleton<IHubEventBus>(services => services.GetRequiredService<RedisHubEventBus>()));
-        builder.Services.AddHostedService(services => services.GetRequiredService<RedisHubEventBus>());
-        builder.Services.AddHostedService<PresenceHeartbeat>();
-        builder.Services.Replace(ServiceDescriptor.Singleton<ICallerRateLimits, RedisCallerRateLimits>());
-        builder.Services.Replace(ServiceDescriptor.Singleton<IDeviceStore, RedisDeviceStore>());
-        builder.Services.Replace(ServiceDescriptor.Singleton<IWebhookOutbox, RedisWebhookOutbox>());
-        return builder;
+        services.AddSingleton<RedisConnection>();
+        services.AddHostedService<RedisConnectionWarmUp>();
+        services.AddSingleton<INotificationLog, RedisNotificationLog>();
+        services.AddHostedService<RedisLogSignal>();
+        services.AddSingleton<IStoreDirectory, RedisStoreDirectory>();
+        services.AddSingleton<RedisPresenceStore>();
+        services.AddSingleton<IPresenceStore>(s => s.GetRequiredService<RedisPresenceStore>());
+        services.AddHostedService<PresenceHeartbeat>();
+        services.AddSingleton<RedisHubEventBus>();
+        services.AddSingleton<IHubEventBus>(s => s.GetRequiredService<RedisHubEventBus>());
+        services.AddHostedService(s => s.GetRequiredService<RedisHubEventBus>());
+        services.AddSingleton<ICallerRateLimits, RedisCallerRateLimits>();
+        services.AddSingleton<IDeviceStore, RedisDeviceStore>();
+        services.AddSingleton<IWebhookOutbox, RedisWebhookOutbox>();
+        return services;
     }
 }

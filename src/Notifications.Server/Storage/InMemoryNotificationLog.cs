@@ -215,7 +215,14 @@ internal sealed class InMemoryNotificationLog : INotificationLog
         }
     }
 
-    public Task<StreamRead> ReadAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken)
+    public Task<StreamRead> ReadAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult(ReadStreams(audiences, after, limit, newest: false));
+
+    public Task<StreamRead> ReadNewestAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult(ReadStreams(audiences, after, limit, newest: true));
+
+    /// <summary>The oldest (or newest) <paramref name="limit"/> after <paramref name="after"/> of the merged streams, oldest first.</summary>
+    private StreamRead ReadStreams(IReadOnlyCollection<string> audiences, NotificationId after, int limit, bool newest)
     {
         ArgumentNullException.ThrowIfNull(audiences);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
@@ -224,38 +231,15 @@ internal sealed class InMemoryNotificationLog : INotificationLog
             TrimExpired(_time.GetUtcNow());
             var horizon = Horizon(audiences);
 
-            // Each stream is ordered, so the first limit + 1 of the merge are among each stream's first limit + 1.
-            var merged = audiences
-                .SelectMany(a => _streams.TryGetValue(a, out var stream) ? stream.After(after).Take(limit + 1) : [])
-                .DistinctBy(e => e.Id)
-                .OrderBy(e => e.Id)
-                .Take(limit + 1)
-                .ToList();
+            // Each stream is ordered, so the first (newest) limit + 1 of the merge are among each stream's first (newest) limit + 1.
+            var candidates = audiences
+                .SelectMany(a => !_streams.TryGetValue(a, out var stream) ? [] : newest ? stream.Newest(after, limit + 1) : stream.After(after).Take(limit + 1))
+                .DistinctBy(e => e.Id);
+            var merged = (newest ? candidates.OrderByDescending(e => e.Id) : candidates.OrderBy(e => e.Id)).Take(limit + 1).ToList();
             var hasMore = merged.Count > limit;
-            var items = merged.Take(limit).Select(e => e.Current).ToList();
-            return Task.FromResult(new StreamRead(items, hasMore, horizon, _time.GetUtcNow().UtcDateTime));
-        }
-    }
-
-    public Task<StreamRead> ReadNewestAsync(IReadOnlyCollection<string> audiences, NotificationId after, int limit, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(audiences);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        lock (_gate)
-        {
-            TrimExpired(_time.GetUtcNow());
-            var horizon = Horizon(audiences);
-
-            // Each stream is ordered, so the newest limit + 1 of the merge are among each stream's newest limit + 1.
-            var merged = audiences
-                .SelectMany(a => _streams.TryGetValue(a, out var stream) ? stream.Newest(after, limit + 1) : [])
-                .DistinctBy(e => e.Id)
-                .OrderByDescending(e => e.Id)
-                .Take(limit + 1)
-                .ToList();
-            var hasMore = merged.Count > limit;
-            var items = merged.Take(limit).Reverse().Select(e => e.Current).ToList();
-            return Task.FromResult(new StreamRead(items, hasMore, horizon, _time.GetUtcNow().UtcDateTime));
+            var page = merged.Take(limit);
+            var items = (newest ? page.Reverse() : page).Select(e => e.Current).ToList();
+            return new StreamRead(items, hasMore, horizon, _time.GetUtcNow().UtcDateTime);
         }
     }
 

@@ -1,19 +1,15 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Notifications.Server.Operations;
 
 namespace Notifications.Server.Storage;
 
 internal static class StorageExtensions
 {
-    /// <summary>The notification log and store directory: in memory for the embedded single node.</summary>
+    /// <summary>Retention settings and the clock; the notification log itself is chosen by the composition root.</summary>
     public static WebApplicationBuilder AddNotificationStorage(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RetentionOptions>()
-            .BindConfiguration(RetentionOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<RetentionOptions>(RetentionOptions.SectionName);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<INotificationLog, InMemoryNotificationLog>();
-        builder.Services.AddSingleton<IStoreDirectory, InMemoryStoreDirectory>();
         return builder;
     }
 }

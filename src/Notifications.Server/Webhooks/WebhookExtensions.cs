@@ -1,23 +1,19 @@
 using Microsoft.Extensions.Options;
+using Notifications.Server.Operations;
 
 namespace Notifications.Server.Webhooks;
 
 internal static class WebhookExtensions
 {
     /// <summary>
-    /// Signed webhooks to the endpoints of <c>Webhooks:Endpoints</c>: the outbox the stores fill (in
-    /// memory here; in Redis with scale-out) and the dispatcher that sends it on every node.
+    /// Signed webhooks to the endpoints of <c>Webhooks:Endpoints</c>: the endpoints, payloads and the
+    /// dispatcher that sends the outbox on every node (the outbox is chosen by the composition root).
     /// </summary>
     public static WebApplicationBuilder AddWebhooks(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<WebhookOptions>()
-            .BindConfiguration(WebhookOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<WebhookOptions>(WebhookOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         builder.Services.AddSingleton<WebhookEndpoints>();
-        builder.Services.AddSingleton<InMemoryWebhookOutbox>();
-        builder.Services.AddSingleton<IWebhookOutbox>(services => services.GetRequiredService<InMemoryWebhookOutbox>());
         builder.Services.AddSingleton<WebhookPayloads>();
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddSingleton<WebhookMetrics>();

@@ -367,15 +367,10 @@ async function withdraw(status, button) {
   await refresh(status.id);
 }
 
-/** Stores acknowledged against stores targeted: named stores, or the known stores of regions and `all`. */
+/** Targeted stores acknowledged, of all targeted: the hub says which are which (the rule lives there). */
 function progress(status) {
-  const acknowledged = new Set(status.acknowledgements.flatMap((a) => a.stores));
-  const named = status.target.stores ?? [];
-  if (named.length > 0 && !status.target.all && (status.target.regions ?? []).length === 0) {
-    return { done: named.filter((store) => acknowledged.has(store)).length, total: named.length };
-  }
-  const pending = status.pendingStores.filter((store) => !acknowledged.has(store));
-  return { done: acknowledged.size, total: acknowledged.size + pending.length };
+  const done = (status.acknowledgedStores ?? []).length;
+  return { done, total: done + status.pendingStores.length };
 }
 
 function describeTarget(target) {
