@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Notifications.Server.Tests.Infrastructure;
 
 namespace Notifications.Server.Tests;
 
@@ -8,6 +9,7 @@ namespace Notifications.Server.Tests;
 /// shell's "not found" and an MSBuild warning around it. Only the check runs here (target CheckNode),
 /// not a build.
 /// </summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class ClientAppBuildTests
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace Notifications.Server.Tests.Composition;
 /// The composition root chooses every implementation of the hub's two-implementation services as a
 /// set: all in memory for the embedded node, all Redis when Redis is configured, never a mix.
 /// </summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class CompositionRootTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private static readonly Type[] Chosen =

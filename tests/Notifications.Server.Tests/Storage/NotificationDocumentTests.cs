@@ -2,10 +2,12 @@ using System.Text.Json;
 using Notifications.Contract;
 using Notifications.Server.ScaleOut;
 using Notifications.Server.Storage;
+using Notifications.Server.Tests.Infrastructure;
 
 namespace Notifications.Server.Tests.Storage;
 
 /// <summary>The Redis body of a notification is a versioned document: what is stored today stays readable tomorrow.</summary>
+[Trait(Tiers.Name, Tiers.Fast)]
 public sealed class NotificationDocumentTests
 {
     private static readonly NotificationId Id = new(1_764_236_400_123, 0);
