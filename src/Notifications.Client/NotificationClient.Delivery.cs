@@ -7,16 +7,14 @@ namespace Notifications.Client;
 /// <summary>Delivery: once each, in id order, live and replayed notifications merged; withdrawn ones dropped.</summary>
 public sealed partial class NotificationClient
 {
-    // Ids delivered in the last few minutes: the look-back replays up to 30 s before the cursor, and
-    // live copies of one notification can come from several audiences.
+    // The numbers (1)…(8) are the rules of the README's "Client resume rules", which the JS module follows too.
+
+    // (4) Ids delivered in the last few minutes before the cursor: the look-back replays up to 30 s
+    // (Hub:ResumeLookbackSeconds) before it.
     private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(5);
     private const int RememberAtMost = 20_000;
 
-    // The hub answers at most this many per Resume by default; a full page means there may be more.
-    private const int ResumePage = 1_000;
-    private const int MaxResumePages = 100;
-
-    // Withdrawn ids, the latest ones: Withdrawn is raised once per id, and a copy of a withdrawn
+    // (8) Withdrawn ids, the latest ones: Withdrawn is raised once per id, and a copy of a withdrawn
     // notification that comes afterwards (held through a reconnect, or sent on another path) is dropped.
     private const int RememberWithdrawnAtMost = 10_000;
 
@@ -105,40 +103,25 @@ public sealed partial class NotificationClient
         }
     }
 
-    // Replays from the cursor, page after page, then reports the withdrawals made meanwhile and
-    // delivers the replay and what was held, in id order, less what was withdrawn. If the hub call
-    // fails, what was held stays held for the next attempt.
+    // (2) One Resume from the cursor, then (8) the withdrawals made meanwhile, then (3) the replay and
+    // what was held, merged in id order, less duplicates (4) and what was withdrawn. If the hub call
+    // fails, what was held stays held for the next attempt, which resumes from the same cursor.
     private async Task ResumeAsync(CancellationToken cancellationToken)
     {
         var from = _cursor;
-        var replayed = new List<Notification>();
-        var withdrawals = new List<Withdrawal>();
-        var recovered = true;
-        string? lastId = null;
-        for (var page = 0; page < MaxResumePages; page++)
-        {
-            var cursor = replayed.Count > 0 && NotificationId.TryParse(replayed[^1].Id, out var last) ? last : from;
-            var result = await _connection.InvokeAsync<ResumeResult>(HubMethods.Resume, cursor?.ToString(), cancellationToken).ConfigureAwait(false);
-            recovered &= result.Recovered || page > 0;
-            lastId = result.LastId;
-            var fresh = result.Notifications.Where(n => !NotificationId.TryParse(n.Id, out var id) || cursor is null || id > cursor).ToList();
-            replayed.AddRange(result.Notifications);
-            withdrawals.AddRange(result.Withdrawn ?? []);
-            if (result.Recovered || fresh.Count == 0 || result.Notifications.Count < ResumePage)
-            {
-                break;
-            }
-        }
-
-        var position = NotificationId.TryParse(lastId, out var issued) ? issued : NotificationId.Zero;
+        var result = await _connection.InvokeAsync<ResumeResult>(HubMethods.Resume, from?.ToString(), cancellationToken).ConfigureAwait(false);
+        var recovered = result.Recovered;
+        var position = NotificationId.TryParse(result.LastId, out var issued) ? issued : NotificationId.Zero;
         await _delivery.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
+            var firstStart = _cursor is null;
             if (_cursor is { } saved && position < saved)
             {
-                // The saved cursor is beyond every id this hub has issued: it comes from another data
+                // (7) The saved cursor is beyond every id this hub has issued: it comes from another data
                 // set (a store that lost its data, a restored backup) or was forged. Trusting it would
-                // drop every notification below it, so carry on from the hub's position, as a first start does.
+                // drop every notification below it, so carry on from the hub's position; nothing of this
+                // data set was seen. The hub answers recovered: false, so the application reloads too (6).
                 LogCursorBeyondHub(_logger, saved, position);
                 _cursor = position;
                 _deliveredBeforeStart = null;
@@ -146,7 +129,8 @@ public sealed partial class NotificationClient
                 await SaveCursorAsync(position).ConfigureAwait(false);
             }
 
-            var merged = replayed.Concat(_held)
+            // The sort is stable: a replayed copy comes before a held copy of the same notification.
+            var merged = result.Notifications.Concat(_held)
                 .Select(n => (Id: NotificationId.TryParse(n.Id, out var id) ? id : NotificationId.Zero, Notification: n))
                 .OrderBy(n => n.Id)
                 .Select(n => n.Notification)
@@ -154,9 +138,9 @@ public sealed partial class NotificationClient
             _held.Clear();
             _holding = false;
 
-            // Withdrawals first, each remembered before any handler runs, so that nothing withdrawn
+            // (8) Withdrawals first, each remembered before any handler runs, so that nothing withdrawn
             // meanwhile is delivered; those already reported (live, before the drop) are not again.
-            var fresh = withdrawals.Where(w => w?.Id is not null && RememberWithdrawn(w.Id)).ToList();
+            var fresh = (result.Withdrawn ?? []).Where(w => w?.Id is not null && RememberWithdrawn(w.Id)).ToList();
             foreach (var withdrawal in fresh)
             {
                 await RaiseWithdrawnAsync(withdrawal).ConfigureAwait(false);
@@ -167,13 +151,20 @@ public sealed partial class NotificationClient
                 await DeliverAsync(notification).ConfigureAwait(false);
             }
 
-            if (_cursor is null)
+            if (firstStart)
             {
-                // A first start: from now on, nothing before the hub's current position (the very
-                // start when it has issued nothing yet), so that the next resume covers everything from here.
-                _cursor = position;
+                // (2) A first start: from now on, nothing at or before the hub's current position (the
+                // very start when it has issued nothing yet), even when a later resume's look-back
+                // returns it (4), so that the next resume covers everything from here.
                 _deliveredBeforeStart = position;
-                await SaveCursorAsync(position).ConfigureAwait(false);
+                await RaiseCursorAsync(position).ConfigureAwait(false);
+            }
+
+            if (!recovered)
+            {
+                // (6) What followed the cursor is not all there: carry on from the hub's position, and
+                // the application reloads its state.
+                await RaiseCursorAsync(position).ConfigureAwait(false);
             }
         }
         finally
@@ -181,7 +172,7 @@ public sealed partial class NotificationClient
             _delivery.Release();
         }
 
-        LogResumed(_logger, from, replayed.Count, withdrawals.Count, recovered);
+        LogResumed(_logger, from, result.Notifications.Count, result.Withdrawn?.Count ?? 0, recovered);
         if (!recovered && ReloadRequired is { } handlers)
         {
             await InvokeHandlersAsync(handlers, h => h()).ConfigureAwait(false);
@@ -191,6 +182,7 @@ public sealed partial class NotificationClient
     // Called with _delivery held.
     private async Task DeliverAsync(Notification notification)
     {
+        // (4) Seen by this client, or at or below the cursor it started with: delivered before.
         if (!NotificationId.TryParse(notification.Id, out var id)
             || id <= _deliveredBeforeStart
             || !_recent.Add(id))
@@ -198,18 +190,32 @@ public sealed partial class NotificationClient
             return;
         }
 
-        Forget(id);
-        if (notification.WithdrawnAt is not null || _withdrawn.Contains(notification.Id))
+        // (8) Withdrawn before it got here (its withdrawal overtook it, or it comes withdrawn): never
+        // shown, reported once like any withdrawal. The cursor still moves past it.
+        if (_withdrawn.Contains(notification.Id))
         {
-            // Withdrawn before it got here: never shown. The cursor still moves past it.
             LogDroppedWithdrawn(_logger, notification.Id);
+        }
+        else if (notification.WithdrawnAt is { } withdrawnAt)
+        {
+            LogDroppedWithdrawn(_logger, notification.Id);
+            RememberWithdrawn(notification.Id);
+            await RaiseWithdrawnAsync(new Withdrawal { Id = notification.Id, WithdrawnAt = withdrawnAt }).ConfigureAwait(false);
         }
         else
         {
             await ShowAsync(notification).ConfigureAwait(false);
         }
 
-        // Saved once the application's handlers are done with it.
+        // (1) Saved once the application's handlers are done with it. (5) An id below the cursor (from
+        // the look-back window) is delivered when not seen, and the cursor does not go back.
+        await RaiseCursorAsync(id).ConfigureAwait(false);
+        Forget();
+    }
+
+    // Called with _delivery held. (1) The cursor only moves forward, and is saved at once.
+    private async Task RaiseCursorAsync(NotificationId id)
+    {
         if (_cursor is null || id > _cursor)
         {
             _cursor = id;
@@ -286,9 +292,10 @@ public sealed partial class NotificationClient
         return true;
     }
 
-    private void Forget(NotificationId newest)
+    // (4) Forgets the ids delivered longer than RememberFor before the cursor, and the oldest beyond RememberAtMost.
+    private void Forget()
     {
-        var before = newest.Milliseconds - (long)RememberFor.TotalMilliseconds;
+        var before = (_cursor ?? NotificationId.Zero).Milliseconds - (long)RememberFor.TotalMilliseconds;
         while (_recent.Count > 0 && (_recent.Min.Milliseconds < before || _recent.Count > RememberAtMost))
         {
             _recent.Remove(_recent.Min);

@@ -10,9 +10,10 @@ namespace Notifications.Client;
 
 /// <summary>
 /// Receives the notifications addressed to its token from the hub. It reconnects by itself (forever,
-/// by default), resumes after every reconnect from the greatest id it has delivered, drops duplicates
+/// by default), resumes after every reconnect from the greatest id it has seen, drops duplicates
 /// and delivers in id order, so its user sees each notification once; withdrawals are reported by
-/// <see cref="Withdrawn"/>, and a withdrawn notification is not delivered.
+/// <see cref="Withdrawn"/>, and a withdrawn notification is not delivered. It follows the
+/// repository README's "Client resume rules", as the JS module does.
 /// </summary>
 /// <example>
 /// <code>
@@ -91,8 +92,9 @@ public sealed partial class NotificationClient : IAsyncDisposable
 
     /// <summary>
     /// Raised when head office withdraws a notification addressed to this client: remove it from view.
-    /// Raised live, and after a reconnect for each withdrawal the hub reports in its resume (those made
-    /// while the client was disconnected), once per id while the client remembers it (the latest
+    /// Raised live, after a reconnect for each withdrawal the hub reports in its resume (those made
+    /// while the client was disconnected), and for a notification that arrives already withdrawn
+    /// (<c>withdrawnAt</c> set), once per id while the client remembers it (the latest
     /// 10,000). A withdrawn notification is never delivered afterwards, even if a copy of it arrives later.
     /// </summary>
     public event Func<Withdrawal, Task>? Withdrawn;
@@ -103,14 +105,15 @@ public sealed partial class NotificationClient : IAsyncDisposable
     /// <summary>
     /// Raised when the hub could not replay everything missed (it is no longer retained, or too much
     /// was missed): reload the current state, for example from the history API, instead of trusting
-    /// the stream. The client still delivers what the hub could replay.
+    /// the stream. The client still delivers what the hub could replay, then carries on from the hub's
+    /// last id. Also raised when the saved cursor is beyond every id the hub has issued (another data set).
     /// </summary>
     public event Func<Task>? ReloadRequired;
 
     /// <summary>Where the connection stands.</summary>
     public NotificationConnectionState State { get; private set; } = NotificationConnectionState.Disconnected;
 
-    /// <summary>The greatest notification id delivered so far (the resume cursor), or null.</summary>
+    /// <summary>The greatest notification id seen so far (delivered, or withdrawn before it could be): the resume cursor, or null.</summary>
     public string? Cursor => _cursor?.ToString();
 
     /// <summary>

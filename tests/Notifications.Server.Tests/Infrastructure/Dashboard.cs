@@ -5,27 +5,48 @@ using Notifications.Server.Hub;
 namespace Notifications.Server.Tests.Infrastructure;
 
 /// <summary>
-/// A store screen as a client would write one: shows each notification once (duplicates dropped by
-/// id), keeps the greatest id seen as its cursor and resumes from it after every reconnect.
+/// A store screen as a client would write one, on a bare SignalR connection: it follows the
+/// repository README's "Client resume rules" (README.md, section "Client resume rules"), numbered
+/// (1)…(8) below, as the JS module and the SDK do. Unlike them it keeps its cursor in memory only
+/// (pass <c>cursor</c> to start as a restarted screen would) and remembers every id it has seen (a
+/// test is short), and it counts what it dropped, for the tests' assertions.
 /// </summary>
 internal sealed class Dashboard : IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly SortedDictionary<NotificationId, Notification> _shown = [];
+    private readonly HashSet<NotificationId> _seen = [];
     private readonly List<string> _arrivals = [];
     private readonly Dictionary<string, DateTime> _withdrawn = new(StringComparer.Ordinal);
     private NotificationId? _cursor;
+    private NotificationId? _startCursor;
+
+    // (3) Live notifications that arrive between a connect and the end of its resume; null when not holding.
+    private List<Notification>? _held = [];
 
     private Dashboard(HubConnection connection)
     {
         Connection = connection;
-        Connection.On<Notification>(HubMethods.Notification, Show);
+        Connection.On<Notification>(HubMethods.Notification, OnLive);
         Connection.On<Withdrawal>(HubMethods.Withdrawn, Withdraw);
+        Connection.Reconnecting += _ =>
+        {
+            lock (_gate)
+            {
+                _held ??= [];
+            }
+
+            return Task.CompletedTask;
+        };
     }
 
     public HubConnection Connection { get; }
 
+    /// <summary>Arrivals dropped because this screen had seen them already (live twice, or again in a resume's look-back).</summary>
     public int Duplicates { get; private set; }
+
+    /// <summary>Arrivals dropped because they are at or below the cursor the screen started with (its look-back before the start).</summary>
+    public int DroppedBeforeStart { get; private set; }
 
     public int Resumes { get; private set; }
 
@@ -33,6 +54,18 @@ internal sealed class Dashboard : IAsyncDisposable
 
     /// <summary>When the last Resume completed (after the first connect or a reconnect).</summary>
     public DateTimeOffset? LastResumedAt { get; private set; }
+
+    /// <summary>The resume cursor: the greatest id seen (1).</summary>
+    public string? Cursor
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _cursor?.ToString();
+            }
+        }
+    }
 
     /// <summary>Ids in the order they were first shown.</summary>
     public IReadOnlyList<string> Arrivals
@@ -58,6 +91,7 @@ internal sealed class Dashboard : IAsyncDisposable
         }
     }
 
+    /// <summary>What is on the screen, in id order: shown and not withdrawn since.</summary>
     public IReadOnlyList<Notification> Shown
     {
         get
@@ -79,13 +113,17 @@ internal sealed class Dashboard : IAsyncDisposable
         return await StartAsync(connection, cursor);
     }
 
-    /// <summary>Starts a screen on any hub connection; it resumes after every automatic reconnect.</summary>
+    /// <summary>
+    /// Starts a screen on any hub connection, from <paramref name="cursor"/> as a restarted screen
+    /// would (null: a first start); it resumes after every automatic reconnect (2).
+    /// </summary>
     public static async Task<Dashboard> StartAsync(HubConnection connection, string? cursor = null)
     {
         var dashboard = Wrap(connection);
         if (NotificationId.TryParse(cursor, out var start))
         {
             dashboard._cursor = start;
+            dashboard._startCursor = start;
         }
 
         connection.Reconnected += _ => dashboard.ResumeAsync();
@@ -94,6 +132,10 @@ internal sealed class Dashboard : IAsyncDisposable
         return dashboard;
     }
 
+    /// <summary>
+    /// Resumes from the cursor (2). Live notifications wait until a resume succeeds (3): after a failed
+    /// one they stay held, and a test calls this again, as the clients resume again.
+    /// </summary>
     public async Task<ResumeResult> ResumeAsync()
     {
         NotificationId? cursor;
@@ -103,28 +145,46 @@ internal sealed class Dashboard : IAsyncDisposable
         }
 
         var result = await Connection.InvokeAsync<ResumeResult>(HubMethods.Resume, cursor?.ToString()).WithTimeout();
-        foreach (var notification in result.Notifications)
-        {
-            Show(notification);
-        }
-
-        foreach (var withdrawal in result.Withdrawn)
-        {
-            Withdraw(withdrawal);
-        }
-
         lock (_gate)
         {
+            var position = NotificationId.TryParse(result.LastId, out var last) ? last : NotificationId.Zero;
+            var firstStart = _cursor is null;
+            if (_cursor is { } saved && position < saved)
+            {
+                // (7) A cursor beyond every id the hub issued: another data set. Carry on from its position.
+                _cursor = position;
+                _startCursor = null;
+            }
+
+            // (8) Withdrawals first, then (3) the replay and what was held, in id order.
+            foreach (var withdrawal in result.Withdrawn)
+            {
+                WithdrawLocked(withdrawal);
+            }
+
+            var held = _held ?? [];
+            _held = null;
+            foreach (var notification in result.Notifications.Concat(held).OrderBy(n => Parse(n.Id)))
+            {
+                ShowLocked(notification);
+            }
+
+            if (firstStart)
+            {
+                // (2) A first start begins at the hub's position (the very start when it issued nothing).
+                _startCursor = position;
+                Raise(position);
+            }
+
+            if (!result.Recovered)
+            {
+                // (6) Not everything after the cursor came back: carry on from the hub's position.
+                Raise(position);
+            }
+
             Resumes++;
             LastRecovered = result.Recovered;
             LastResumedAt = DateTimeOffset.UtcNow;
-            // As the clients do: start from the hub's position (the very start when it has issued
-            // nothing yet), and never keep a cursor beyond every id the hub has issued.
-            var position = NotificationId.TryParse(result.LastId, out var last) ? last : NotificationId.Zero;
-            if (_cursor is null || position < _cursor)
-            {
-                _cursor = position;
-            }
         }
 
         return result;
@@ -149,30 +209,80 @@ internal sealed class Dashboard : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
 
+    private static NotificationId Parse(string id)
+    {
+        Assert.True(NotificationId.TryParse(id, out var parsed), $"'{id}' is a notification id");
+        return parsed;
+    }
+
     private void Withdraw(Withdrawal withdrawal)
     {
         lock (_gate)
         {
-            _withdrawn.TryAdd(withdrawal.Id, withdrawal.WithdrawnAt);
+            WithdrawLocked(withdrawal);
         }
     }
 
-    private void Show(Notification notification)
+    // (8) Remembered, and taken off the screen; not held during a resume, so a held copy is dropped.
+    private void WithdrawLocked(Withdrawal withdrawal)
     {
-        Assert.True(NotificationId.TryParse(notification.Id, out var id), $"'{notification.Id}' is a notification id");
+        if (_withdrawn.TryAdd(withdrawal.Id, withdrawal.WithdrawnAt))
+        {
+            _shown.Remove(Parse(withdrawal.Id));
+        }
+    }
+
+    private void OnLive(Notification notification)
+    {
         lock (_gate)
         {
-            if (!_shown.TryAdd(id, notification))
+            if (_held is { } held)
             {
-                Duplicates++;
+                held.Add(notification);
                 return;
             }
 
+            ShowLocked(notification);
+        }
+    }
+
+    private void ShowLocked(Notification notification)
+    {
+        var id = Parse(notification.Id);
+        if (id <= _startCursor)
+        {
+            // (4) At or below the cursor the screen started with: shown by an earlier run, or before its first start.
+            DroppedBeforeStart++;
+            return;
+        }
+
+        if (!_seen.Add(id))
+        {
+            // (4) Seen already. (5) An unseen id below the cursor (the look-back window) is shown.
+            Duplicates++;
+            return;
+        }
+
+        if (!_withdrawn.ContainsKey(notification.Id) && notification.WithdrawnAt is null)
+        {
+            _shown.Add(id, notification);
             _arrivals.Add(notification.Id);
-            if (_cursor is null || id > _cursor)
-            {
-                _cursor = id;
-            }
+        }
+        else
+        {
+            // (8) Withdrawn before it got here: never shown, but seen, so the cursor moves past it.
+            _withdrawn.TryAdd(notification.Id, notification.WithdrawnAt ?? DateTime.UtcNow);
+        }
+
+        Raise(id);
+    }
+
+    // (1) The cursor only moves forward.
+    private void Raise(NotificationId id)
+    {
+        if (_cursor is null || id > _cursor)
+        {
+            _cursor = id;
         }
     }
 

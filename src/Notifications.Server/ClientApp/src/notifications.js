@@ -1,7 +1,8 @@
 // The hub's JS client: one SignalR connection that never gives up, resumes after every reconnect
 // from the greatest id seen (kept in localStorage, so a reloaded page catches up too), drops
 // duplicates and delivers each notification once, and never one head office has withdrawn. Pages
-// listen to its events.
+// listen to its events. The resume rules it follows, numbered below as (1)…(8), are the README's
+// "Client resume rules"; the .NET SDK follows the same ones.
 import { HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
 
 const defaults = Object.freeze({
@@ -13,12 +14,18 @@ const defaults = Object.freeze({
   // The hub's own timings (GET /api/client-settings); these match its defaults.
   keepAliveIntervalMs: 10_000,
   serverTimeoutMs: 30_000,
-  rememberedIds: 2_000,
+  // (4) Ids delivered within this long before the greatest one are remembered, at most rememberedIds:
+  // more than the hub's look-back window (Hub:ResumeLookbackSeconds, 30 s by default) can resend.
+  rememberIdsMs: 5 * 60_000,
+  rememberedIds: 20_000,
+  // (8) The latest withdrawn ids.
+  rememberedWithdrawals: 10_000,
   logLevel: LogLevel.Warning,
 });
 
 // Below every id: the cursor of a client that has seen nothing, on a hub that has issued nothing.
 const ZERO_ID = "0-0";
+const ID_PATTERN = /^\d{1,20}-\d{1,20}$/;
 
 /** Orders notification ids (`{milliseconds}-{sequence}`); negative when a comes first. */
 export function compareIds(a, b) {
@@ -84,7 +91,10 @@ export class NotificationStream extends EventTarget {
       throw new TypeError("accessTokenFactory is required: a function that returns the token or a promise of it.");
     }
     this.#options = { ...defaults, ...options };
-    this.#cursor = this.#options.storage?.getItem(this.#options.storageKey) ?? null;
+    // (1) The kept cursor; one that is not an id (edited by hand, another app's key) counts as none,
+    // as the hub would refuse it on every resume.
+    const saved = this.#options.storage?.getItem(this.#options.storageKey) ?? null;
+    this.#cursor = ID_PATTERN.test(saved ?? "") ? saved : null;
     this.#startCursor = this.#cursor;
     this.#connection = new HubConnectionBuilder()
       .withUrl(this.#options.url, { accessTokenFactory: this.#options.accessTokenFactory })
@@ -106,7 +116,7 @@ export class NotificationStream extends EventTarget {
     return this.#state;
   }
 
-  /** The greatest id delivered so far: where the next resume starts. */
+  /** The greatest id seen so far (delivered, or withdrawn before it could be): where the next resume starts. */
   get cursor() {
     return this.#cursor;
   }
@@ -220,39 +230,45 @@ export class NotificationStream extends EventTarget {
 
   async #resume() {
     const result = await this.#connection.invoke("Resume", this.#cursor);
-    if (this.#cursor !== null && compareIds(result.lastId ?? ZERO_ID, this.#cursor) < 0) {
-      // The saved cursor is beyond every id this hub has issued: it comes from another data set (a
+    const lastId = result.lastId ?? ZERO_ID;
+    const firstStart = this.#cursor === null;
+    if (!firstStart && compareIds(lastId, this.#cursor) < 0) {
+      // (7) The saved cursor is beyond every id this hub has issued: it comes from another data set (a
       // store that lost its data, a restored backup) or was forged. Trusting it would drop every
-      // notification below it, so carry on from the hub's position, as a page without a cursor does.
+      // notification below it, so carry on from the hub's position; nothing of this data set was seen.
+      // The hub answers recovered: false, so the page reloads too (6).
       this.#startCursor = null;
-      this.#saveCursor(result.lastId ?? ZERO_ID);
+      this.#saveCursor(lastId);
     }
-    // Withdrawals first: what was withdrawn while offline leaves the page before anything new arrives.
-    // Hubs older than v2 send no list.
+    // (8) Withdrawals first: what was withdrawn while offline leaves the page before anything new
+    // arrives, and is never delivered afterwards. Hubs older than v2 send no list.
     for (const withdrawal of result.withdrawn ?? []) {
       this.#onWithdrawn(withdrawal, true);
     }
+    // (3) What the resume returned and what arrived live meanwhile, in id order; a held copy of a
+    // replayed notification is a duplicate (4). The sort is stable: the replayed copy comes first.
+    const held = this.#held;
+    this.#held = null;
+    const arrivals = [
+      ...result.notifications.map((notification) => ({ notification, missed: true })),
+      ...held.map((notification) => ({ notification, missed: false })),
+    ].sort((a, b) => compareIds(a.notification.id, b.notification.id));
     let missed = 0;
-    for (const notification of result.notifications) {
-      if (this.#deliver(notification, true)) {
+    for (const { notification, missed: replayed } of arrivals) {
+      if (this.#deliver(notification, replayed) && replayed) {
         missed += 1;
       }
     }
-    if (this.#cursor === null) {
-      // First connection of this device: start from the hub's current position (the very start when
-      // it has issued nothing yet), so that the next resume covers everything from here on.
-      this.#saveCursor(result.lastId ?? ZERO_ID);
-    }
-    const held = this.#held;
-    this.#held = null;
-    for (const notification of held) {
-      this.#deliver(notification, false);
+    if (firstStart) {
+      // (2) First connection of this device: start from the hub's current position (the very start
+      // when it has issued nothing yet). Nothing before it is delivered, even when a later resume's
+      // look-back returns it (4), and the next resume covers everything from here on.
+      this.#startCursor = lastId;
+      this.#raiseCursor(lastId);
     }
     if (!result.recovered) {
-      // What followed the cursor is gone; carry on from now and let the page reload its state.
-      if (result.lastId !== null && compareIds(result.lastId, this.#cursor) > 0) {
-        this.#saveCursor(result.lastId);
-      }
+      // (6) What followed the cursor is not all there; carry on from now and let the page reload its state.
+      this.#raiseCursor(lastId);
       this.#emit("reloadrequired", { lastId: result.lastId });
     }
     this.#emit("resumed", { missed, recovered: result.recovered });
@@ -269,11 +285,10 @@ export class NotificationStream extends EventTarget {
   #deliver(notification, missed) {
     const id = notification.id;
     if (this.#seen.has(id) || (this.#startCursor !== null && compareIds(id, this.#startCursor) <= 0)) {
-      // Seen on this page, or at or below the cursor the page loaded with: delivered before.
+      // (4) Seen on this page, or at or below the cursor the page started with: delivered before.
       return false;
     }
-    this.#remember(this.#seen, id);
-    // Withdrawn before it got here (its withdrawal overtook it, or it comes withdrawn): never shown,
+    // (8) Withdrawn before it got here (its withdrawal overtook it, or it comes withdrawn): never shown,
     // but seen all the same, so the cursor moves past it.
     const withdrawn = this.#withdrawn.has(id) || Boolean(notification.withdrawnAt);
     if (withdrawn) {
@@ -281,9 +296,10 @@ export class NotificationStream extends EventTarget {
     } else {
       this.#emit("notification", { notification, missed });
     }
-    if (this.#cursor === null || compareIds(id, this.#cursor) > 0) {
-      this.#saveCursor(id);
-    }
+    // (1) Saved once the page's listeners are done with it. (5) An id below the cursor (from the
+    // look-back window) is delivered when not seen, and the cursor does not go back.
+    this.#raiseCursor(id);
+    this.#rememberSeen(id);
     return !withdrawn;
   }
 
@@ -292,15 +308,32 @@ export class NotificationStream extends EventTarget {
       // The hub repeats a withdrawal (a second DELETE, every resume's look-back): the page hears it once.
       return;
     }
-    this.#remember(this.#withdrawn, id);
+    this.#withdrawn.add(id);
+    if (this.#withdrawn.size > this.#options.rememberedWithdrawals) {
+      // Sets iterate in insertion order: forget the oldest.
+      this.#withdrawn.delete(this.#withdrawn.values().next().value);
+    }
     this.#emit("withdrawn", { id, withdrawnAt: withdrawnAt ?? null, missed });
   }
 
-  #remember(ids, id) {
-    ids.add(id);
-    if (ids.size > this.#options.rememberedIds) {
-      // Sets iterate in insertion order: forget the oldest. The cursor still guards what is older.
-      ids.delete(ids.values().next().value);
+  // (4) Remembers a delivered id; forgets those older than rememberIdsMs before the cursor, and the
+  // oldest beyond rememberedIds. The cursor the page started with still guards what is older.
+  #rememberSeen(id) {
+    this.#seen.add(id);
+    const horizon = idMilliseconds(this.#cursor) - this.#options.rememberIdsMs;
+    // Sets iterate in insertion order, which is id order but for look-back arrivals.
+    for (const old of this.#seen) {
+      if (this.#seen.size <= this.#options.rememberedIds && idMilliseconds(old) >= horizon) {
+        break;
+      }
+      this.#seen.delete(old);
+    }
+  }
+
+  // (1) The cursor only moves forward, and is kept in storage at once.
+  #raiseCursor(id) {
+    if (this.#cursor === null || compareIds(id, this.#cursor) > 0) {
+      this.#saveCursor(id);
     }
   }
 
@@ -333,6 +366,10 @@ export class NotificationStream extends EventTarget {
   #emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
+}
+
+function idMilliseconds(id) {
+  return Number(id.split("-")[0]);
 }
 
 function isRefusedToken(error) {
