@@ -5,6 +5,7 @@ using Notifications.Server.Tests.Infrastructure;
 namespace Notifications.Server.Tests.ClientResume;
 
 /// <summary>The client resume scenarios on the .NET SDK's <see cref="NotificationClient"/>.</summary>
+[Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class NotificationClientResumeTests : ClientResumeScenarios
 {
     private protected override IClientUnderTest CreateClient(string token, string? keptCursor) =>

@@ -9,6 +9,7 @@ namespace Notifications.Server.Tests.ClientResume;
 /// serves at <c>/lib/notifications.js</c>, in headless Chromium. The page that loads it is the test's
 /// own (<c>notification-stream.html</c>), answered by Playwright at the hub's origin.
 /// </summary>
+[Trait(Tiers.Name, Tiers.Browser)]
 public sealed class NotificationStreamResumeInChromiumTests(ChromiumFixture chromium) : ClientResumeScenarios, IClassFixture<ChromiumFixture>
 {
     private const string PagePath = "/client-resume/notification-stream.html";
