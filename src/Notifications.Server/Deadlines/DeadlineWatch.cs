@@ -35,7 +35,15 @@ internal sealed partial class DeadlineWatch(
                 var deadlines = await log.GetDueDeadlinesAsync(BatchSize, stoppingToken);
                 foreach (var id in deadlines.Due)
                 {
-                    await SettleAsync(id, stoppingToken);
+                    try
+                    {
+                        await SettleAsync(id, stoppingToken);
+                    }
+                    catch (Exception failure) when (failure is not (OperationCanceledException or StorageUnavailableException))
+                    {
+                        // One deadline that cannot be settled must not hold up the others behind it.
+                        LogSettleFailed(logger, failure, id);
+                    }
                 }
 
                 if (deadlines.Due.Count == BatchSize)
@@ -94,6 +102,9 @@ internal sealed partial class DeadlineWatch(
 
     [LoggerMessage(EventId = 8002, Level = LogLevel.Information, Message = "Deadline of {NotificationId} met: every targeted store acknowledged")]
     private static partial void LogMetInTime(ILogger logger, string notificationId);
+
+    [LoggerMessage(EventId = 8005, Level = LogLevel.Error, Message = "Settling the deadline of {NotificationId} failed; trying it again at the next look")]
+    private static partial void LogSettleFailed(ILogger logger, Exception exception, NotificationId notificationId);
 
     [LoggerMessage(EventId = 8004, Level = LogLevel.Error, Message = "Settling due deadlines failed; trying again at the next look")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -218,8 +218,9 @@ internal sealed class RedisNotificationLog(
             List<NotificationId> ids = [.. ((RedisResult[])(await range)!).Select(e => Parse((string)((RedisResult[])e!)[0]!))];
             var first = (RedisResult[])(await oldest)!;
             var trimmedPast = after != NotificationId.Zero && first.Length > 0 && Parse((string)((RedisResult[])first[0]!)[0]!) > after;
-            // Live delivery sends what was published; a withdrawal follows it as its own message.
-            return new LogPage(await ReadBodiesAsync(db, ids, withWithdrawals: false), ids.Count > 0 ? ids[^1] : after, trimmedPast);
+            // With withdrawnAt: a node that missed a withdrawal's message (pub/sub is not durable) while it
+            // was behind still tells its screens, which drop a notification that arrives withdrawn.
+            return new LogPage(await ReadBodiesAsync(db, ids, withWithdrawals: true), ids.Count > 0 ? ids[^1] : after, trimmedPast);
         }, cancellationToken);
     }
 

@@ -104,7 +104,13 @@ internal static class RedisScripts
             end
             local id = string.format('%.0f-%.0f', ms, seq)
             redis.call('SET', KEYS[1], id)
-            redis.call('SET', ARGV[1] .. id, item.draft, 'PX', ARGV[3])
+            -- A body with a deadline outlives it by an hour, so that it can be escalated even when the
+            -- deadline is as long as the retention (the acknowledgements follow the body's expiry).
+            local bodyTtl = tonumber(ARGV[3])
+            if item.deadline > 0 then
+              bodyTtl = math.max(bodyTtl, item.deadline + 3600000)
+            end
+            redis.call('SET', ARGV[1] .. id, item.draft, 'PX', string.format('%.0f', bodyTtl))
             redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], id, 'n', '')
             redis.call('XTRIM', KEYS[3], 'MINID', minId)
             for s = 1, item.streams do
@@ -219,21 +225,22 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Settle a deadline once across the cluster: only the call that removes it from the schedule
-    /// records the escalation and queues the <c>notification.overdue</c> webhook deliveries.
+    /// Settle a deadline: remove it from the schedule and, with an escalation id, record the escalation
+    /// once (the first record wins) and queue the <c>notification.overdue</c> webhook deliveries with it.
     /// KEYS: deadlines, escalation, body, webhook queues…. ARGV: id, escalation id ('' when nothing was overdue), webhook key.
     /// Returns 1 when this call settled it.
     /// </summary>
     public const string SettleDeadline = """
-        if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then
-          return 0
-        end
+        local removed = redis.call('ZREM', KEYS[1], ARGV[1])
         if ARGV[2] ~= '' then
+          -- An escalation that went out is recorded whoever removed the deadline (a node that found
+          -- nothing pending a moment later, a withdrawal): the first record wins, and only it queues the webhook.
           local ttl = redis.call('PTTL', KEYS[3])
-          if ttl > 0 then
-            redis.call('SET', KEYS[2], ARGV[2], 'PX', ttl)
-          else
-            redis.call('SET', KEYS[2], ARGV[2])
+          if ttl <= 0 then
+            ttl = 86400000
+          end
+          if not redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ttl) then
+            return removed
           end
           local t = redis.call('TIME')
           local now = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
@@ -241,7 +248,7 @@ internal static class RedisScripts
             redis.call('ZADD', KEYS[q], 'NX', now, ARGV[3])
           end
         end
-        return 1
+        return removed
         """;
 
     /// <summary>

@@ -111,6 +111,7 @@ internal sealed class InMemoryNotificationLog : INotificationLog
         if (entry.Notification.AckDeadline is { } deadline)
         {
             _deadlines.Add((deadline, entry.Id));
+            entry.DeadlineOpen = true;
         }
 
         _webhooks.Enqueue(new WebhookEventKey(WebhookEventTypes.Published, entry.Id));
@@ -149,6 +150,7 @@ internal sealed class InMemoryNotificationLog : INotificationLog
                 _deadlines.Remove((deadline, entry.Id));
             }
 
+            CloseDeadline(entry);
             _webhooks.Enqueue(new WebhookEventKey(WebhookEventTypes.Withdrawn, entry.Id));
             return Task.FromResult<WithdrawResult?>(new WithdrawResult(entry.Current, IsFirst: true));
         }
@@ -184,17 +186,24 @@ internal sealed class InMemoryNotificationLog : INotificationLog
         lock (_gate)
         {
             var scheduled = _deadlines.FirstOrDefault(d => d.Id == id);
-            if (scheduled.Id != id || !_deadlines.Remove(scheduled))
+            if (scheduled.Id == id)
+            {
+                _deadlines.Remove(scheduled);
+            }
+
+            if (!_byId.TryGetValue(id, out var entry))
             {
                 return Task.CompletedTask;
             }
 
-            if (escalationId is not null && _byId.TryGetValue(id, out var entry))
+            // An escalation that went out is recorded whoever settled the deadline first; only the first record queues the webhook.
+            if (escalationId is not null && entry.EscalationId is null)
             {
                 entry.EscalationId = escalationId;
                 _webhooks.Enqueue(new WebhookEventKey(WebhookEventTypes.Overdue, id));
             }
 
+            CloseDeadline(entry);
             return Task.CompletedTask;
         }
     }
@@ -251,7 +260,7 @@ internal sealed class InMemoryNotificationLog : INotificationLog
             TrimExpired(_time.GetUtcNow());
             var entries = _log.After(after).Take(limit).ToList();
             var trimmedPast = after != NotificationId.Zero && _log.Count > 0 && _log.Oldest.Id > after;
-            return Task.FromResult(new LogPage([.. entries.Select(e => e.Notification)], entries.Count > 0 ? entries[^1].Id : after, trimmedPast));
+            return Task.FromResult(new LogPage([.. entries.Select(e => e.Current)], entries.Count > 0 ? entries[^1].Id : after, trimmedPast));
         }
     }
 
@@ -375,11 +384,26 @@ internal sealed class InMemoryNotificationLog : INotificationLog
     {
         if (--entry.References == 0)
         {
-            _byId.Remove(entry.Id);
+            // Out of every stream, but kept by id until its deadline is settled, so that it can still escalate.
+            if (!entry.DeadlineOpen)
+            {
+                _byId.Remove(entry.Id);
+            }
+
             return true;
         }
 
         return false;
+    }
+
+    /// <summary>Its deadline is settled: an entry no stream holds any more can go.</summary>
+    private void CloseDeadline(Entry entry)
+    {
+        entry.DeadlineOpen = false;
+        if (entry.References == 0)
+        {
+            _byId.Remove(entry.Id);
+        }
     }
 
     private sealed class Entry(NotificationId id, Notification notification, string[] audiences)
@@ -395,6 +419,9 @@ internal sealed class InMemoryNotificationLog : INotificationLog
         public List<Acknowledgement> Acknowledgements { get; } = [];
 
         public DateTime? WithdrawnAt { get; set; }
+
+        /// <summary>Its acknowledgement deadline is scheduled and not yet settled.</summary>
+        public bool DeadlineOpen { get; set; }
 
         public string? EscalationId { get; set; }
 

@@ -45,6 +45,10 @@ internal sealed partial class WebhookDispatcher(
                 {
                     LogOutboxUnavailable(logger, unavailable, endpoint.Url);
                 }
+                catch (Exception failure) when (failure is not OperationCanceledException)
+                {
+                    LogDispatchFailed(logger, failure, endpoint.Url);
+                }
             }
 
             if (!busy)
@@ -101,6 +105,12 @@ internal sealed partial class WebhookDispatcher(
             // The delivery stays claimed until its lease ends, then any node takes it again.
             LogOutboxUnavailable(logger, unavailable, endpoint.Url);
         }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            // One delivery that cannot be built or sent must not stop this node's dispatcher (nor, once its
+            // lease ends, the next node's): logged, and it stays claimed until its lease ends, then is tried again.
+            LogDeliveryFailed(logger, failure, delivery.Key, endpoint.Url);
+        }
     }
 
     /// <summary>The first delay, doubled for each further failed attempt, capped, with ±20 % jitter so that retries spread out.</summary>
@@ -121,6 +131,12 @@ internal sealed partial class WebhookDispatcher(
 
     [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "Webhook {Key} to {Endpoint} dropped: what it reports is no longer retained")]
     private static partial void LogNothingToSend(ILogger logger, string key, Uri endpoint);
+
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Error, Message = "Webhook {Key} to {Endpoint} failed unexpectedly; it is tried again when its lease ends")]
+    private static partial void LogDeliveryFailed(ILogger logger, Exception exception, string key, Uri endpoint);
+
+    [LoggerMessage(EventId = 7007, Level = LogLevel.Error, Message = "Dispatching webhooks to {Endpoint} failed; trying again at the next look")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception, Uri endpoint);
 
     [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "The webhook outbox for {Endpoint} cannot be reached; deliveries wait")]
     private static partial void LogOutboxUnavailable(ILogger logger, Exception exception, Uri endpoint);

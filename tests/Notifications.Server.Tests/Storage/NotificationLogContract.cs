@@ -301,6 +301,26 @@ public abstract class NotificationLogContract
     }
 
     [Fact]
+    public async Task ANotificationTrimmedFromItsStreamBeforeItsDeadlineCanStillBeEscalated()
+    {
+        var log = CreateLog(Keep(count: 2));
+        var recall = await log.AppendAsync(Draft() with { RequiresAck = true, AckDeadlineAfter = TimeSpan.FromMilliseconds(300) }, ["store:a"], null, CancellationToken.None);
+        var id = Parse(recall.Notification.Id);
+        for (var i = 0; i < 3; i++)
+        {
+            await Append(log, "store:a");
+        }
+
+        await PassAsync(TimeSpan.FromMilliseconds(400));
+        var due = await log.GetDueDeadlinesAsync(10, CancellationToken.None);
+        var kept = await log.GetAsync(id, CancellationToken.None);
+
+        Assert.DoesNotContain(id.ToString(), (await log.ReadAsync(["store:a"], NotificationId.Zero, 10, CancellationToken.None)).Items.Select(n => n.Id));
+        Assert.Equal([id], due.Due);
+        Assert.Equal(recall.Notification.AckDeadline, kept?.AckDeadline);
+    }
+
+    [Fact]
     public async Task AWithdrawnNotificationsDeadlineNeverComesDue()
     {
         var log = CreateLog(Retention);
