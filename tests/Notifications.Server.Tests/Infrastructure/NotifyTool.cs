@@ -14,6 +14,16 @@ internal static class NotifyTool
 {
     public static async Task<NotifyRun> RunAsync(HubApplication app, string? token, params string[] arguments)
     {
+        using var process = Process.Start(StartInfo(app, token, arguments))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return new NotifyRun(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>How to start the tool against <paramref name="app"/>, for a test that reads it while it runs.</summary>
+    public static ProcessStartInfo StartInfo(HubApplication app, string? token, params string[] arguments)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -33,10 +43,6 @@ internal static class NotifyTool
             start.Environment["NOTIFY_TOKEN"] = token;
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return new NotifyRun(process.ExitCode, await output, await error);
+        return start;
     }
 }

@@ -59,7 +59,7 @@ public sealed class NotifyToolTests : HubTest
     [Fact]
     public async Task WatchPrintsOneJsonObjectPerLine()
     {
-        var start = Start(App.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"]), "watch", "--json");
+        var start = NotifyTool.StartInfo(App, App.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"]), "watch", "--json");
         using var watch = Process.Start(start)!;
         try
         {
@@ -123,36 +123,5 @@ public sealed class NotifyToolTests : HubTest
         Assert.Equal("No token: pass --token or set NOTIFY_TOKEN.", result.Error.Trim());
     }
 
-    private ProcessStartInfo Start(string? token, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Notifications.Cli.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["NOTIFY_URL"] = App.BaseAddress.ToString();
-        start.Environment.Remove("NOTIFY_TOKEN");
-        if (token is not null)
-        {
-            start.Environment["NOTIFY_TOKEN"] = token;
-        }
-
-        return start;
-    }
-
-    private async Task<(int ExitCode, string Output, string Error)> Notify(string? token, params string[] arguments)
-    {
-        using var process = Process.Start(Start(token, arguments))!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await output, await error);
-    }
+    private Task<NotifyRun> Notify(string? token, params string[] arguments) => NotifyTool.RunAsync(App, token, arguments);
 }
