@@ -4,6 +4,18 @@ namespace Notifications.Server.ScaleOut;
 internal static class RedisScripts
 {
     /// <summary>
+    /// Redis's clock in milliseconds, put in front of every script that needs the time: all nodes then
+    /// share one clock, and a script may read it because Redis replicates a script's effects, not the script.
+    /// </summary>
+    private const string Clock = """
+        local function nowMs()
+          local t = redis.call('TIME')
+          return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        end
+
+        """;
+
+    /// <summary>
     /// Publish a batch, all or nothing: for each item the next id (from Redis's clock, so all nodes
     /// share one order, above the last id issued and the last id of every stream it is added to), the
     /// body, an entry in the publish log and in every audience stream (trimmed by count and age), its
@@ -18,7 +30,7 @@ internal static class RedisScripts
     /// to the deadline (0 = none), 1 when it has an idempotency key.
     /// Returns per item {1, id} when stored, {0, id, body} when its idempotency key was already used.
     /// </summary>
-    public const string Publish = """
+    public const string Publish = Clock + """
         local function greater(a, b)
           local da, db = string.find(a, '-', 1, true), string.find(b, '-', 1, true)
           local ma, mb = tonumber(string.sub(a, 1, da - 1)), tonumber(string.sub(b, 1, db - 1))
@@ -60,8 +72,7 @@ internal static class RedisScripts
             return redis.error_reply('WRONGTYPE ' .. KEYS[i] .. ' is a ' .. kind .. ', not a ' .. expected[i])
           end
         end
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local now = nowMs()
         if redis.call('EXISTS', KEYS[2]) == 0 then
           redis.call('SET', KEYS[2], string.format('%.0f-0', now))
         end
@@ -156,7 +167,7 @@ internal static class RedisScripts
     /// KEYS: body, acknowledgements, webhook queues…. ARGV: sub, acknowledgement JSON, webhook key.
     /// Returns -1 unknown, 0 already, 1 recorded.
     /// </summary>
-    public const string Acknowledge = """
+    public const string Acknowledge = Clock + """
         local ttl = redis.call('PTTL', KEYS[1])
         if ttl == -2 then
           return -1
@@ -166,8 +177,7 @@ internal static class RedisScripts
           redis.call('PEXPIRE', KEYS[2], ttl)
         end
         if added == 1 and #KEYS > 2 then
-          local t = redis.call('TIME')
-          local now = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+          local now = string.format('%.0f', nowMs())
           for q = 3, #KEYS do
             redis.call('ZADD', KEYS[q], 'NX', now, ARGV[3])
           end
@@ -182,7 +192,7 @@ internal static class RedisScripts
     /// KEYS: body, withdrawn-at, withdrawals, deadlines, webhook queues…. ARGV: id, retention ms, webhook key.
     /// Returns {-1} unknown, {0, ms} already withdrawn at ms, {1, ms} withdrawn now.
     /// </summary>
-    public const string Withdraw = """
+    public const string Withdraw = Clock + """
         local ttl = redis.call('PTTL', KEYS[1])
         if ttl == -2 then
           return {-1}
@@ -191,8 +201,7 @@ internal static class RedisScripts
         if existing then
           return {0, existing}
         end
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local now = nowMs()
         local at = string.format('%.0f', now)
         if ttl > 0 then
           redis.call('SET', KEYS[2], at, 'PX', ttl)
@@ -212,9 +221,8 @@ internal static class RedisScripts
     /// The deadlines passed by Redis's clock. KEYS: deadlines. ARGV: limit.
     /// Returns {now ms, {ids…}, next deadline ms or -1}.
     /// </summary>
-    public const string DueDeadlines = """
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+    public const string DueDeadlines = Clock + """
+        local now = nowMs()
         local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', now), 'LIMIT', 0, tonumber(ARGV[1]))
         local next = redis.call('ZRANGEBYSCORE', KEYS[1], string.format('(%.0f', now), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
         local nextAt = -1
@@ -230,7 +238,7 @@ internal static class RedisScripts
     /// KEYS: deadlines, escalation, body, webhook queues…. ARGV: id, escalation id ('' when nothing was overdue), webhook key.
     /// Returns 1 when this call settled it.
     /// </summary>
-    public const string SettleDeadline = """
+    public const string SettleDeadline = Clock + """
         local removed = redis.call('ZREM', KEYS[1], ARGV[1])
         if ARGV[2] ~= '' then
           -- An escalation that went out is recorded whoever removed the deadline (a node that found
@@ -242,8 +250,7 @@ internal static class RedisScripts
           if not redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ttl) then
             return removed
           end
-          local t = redis.call('TIME')
-          local now = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+          local now = string.format('%.0f', nowMs())
           for q = 4, #KEYS do
             redis.call('ZADD', KEYS[q], 'NX', now, ARGV[3])
           end
@@ -255,9 +262,8 @@ internal static class RedisScripts
     /// Take up to ARGV[1] due deliveries of one endpoint for a lease of ARGV[2] ms, counting the attempt.
     /// KEYS: queue, attempts. Returns {key, attempt, key, attempt, …}.
     /// </summary>
-    public const string ClaimWebhooks = """
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+    public const string ClaimWebhooks = Clock + """
+        local now = nowMs()
         local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', now), 'LIMIT', 0, tonumber(ARGV[1]))
         local claimed = {}
         for _, key in ipairs(due) do
@@ -269,9 +275,8 @@ internal static class RedisScripts
         """;
 
     /// <summary>Make a claimed delivery due again in ARGV[2] ms, by Redis's clock. KEYS: queue. ARGV: key, delay ms.</summary>
-    public const string RetryWebhook = """
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+    public const string RetryWebhook = Clock + """
+        local now = nowMs()
         return redis.call('ZADD', KEYS[1], 'XX', string.format('%.0f', now + tonumber(ARGV[2])), ARGV[1])
         """;
 }
