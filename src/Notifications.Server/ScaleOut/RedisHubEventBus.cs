@@ -18,7 +18,8 @@ internal sealed partial class RedisHubEventBus(
     IOptions<RedisOptions> options,
     IOptions<DeliveryOptions> deliveryOptions,
     TimeProvider time,
-    ILogger<RedisHubEventBus> logger) : BackgroundService, IHubEventBus
+    ILogger<RedisHubEventBus> logger)
+    : RedisSubscription(redis, TimeSpan.FromMilliseconds(deliveryOptions.Value.LogPollMilliseconds), time, logger), IHubEventBus
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -29,55 +30,16 @@ internal sealed partial class RedisHubEventBus(
         [HubMethods.Withdrawn] = typeof(Withdrawal),
     };
 
-    private readonly RedisChannel _channel = RedisChannel.Literal(options.Value.ChannelPrefix + ":events");
-    private Action<RedisChannel, RedisValue>? _onEvent;
-    private bool _subscribed;
+    protected override RedisChannel Channel { get; } = RedisChannel.Literal(options.Value.ChannelPrefix + ":events");
 
     public Task PublishAsync(HubEvent hubEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hubEvent);
         var argument = JsonSerializer.SerializeToElement(hubEvent.Argument, hubEvent.Argument.GetType(), Json);
-        return redis.PublishAsync(_channel, JsonSerializer.Serialize(new Message(hubEvent.Method, hubEvent.Audiences, argument), Json), cancellationToken);
+        return Redis.PublishAsync(Channel, JsonSerializer.Serialize(new Message(hubEvent.Method, hubEvent.Audiences, argument), Json), cancellationToken);
     }
 
-    /// <summary>Subscribes before the node takes connections; if Redis is away, keeps trying in the background.</summary>
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        _subscribed = await TrySubscribeAsync();
-        await base.StartAsync(cancellationToken);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var delay = TimeSpan.FromMilliseconds(deliveryOptions.Value.LogPollMilliseconds);
-        while (!_subscribed)
-        {
-            await Task.Delay(delay, time, stoppingToken);
-            _subscribed = await TrySubscribeAsync();
-        }
-    }
-
-    private async Task<bool> TrySubscribeAsync()
-    {
-        _onEvent ??= (_, value) => Deliver(value);
-        ISubscriber? subscriber = null;
-        try
-        {
-            subscriber = await redis.GetSubscriberAsync();
-            await subscriber.SubscribeAsync(_channel, _onEvent);
-            return true;
-        }
-        catch (Exception e) when (e is RedisException or Storage.StorageUnavailableException)
-        {
-            // StackExchange.Redis keeps a handler whose SUBSCRIBE failed: take it back before retrying,
-            // or each event would reach every connection once per attempt.
-            subscriber?.Unsubscribe(_channel, _onEvent, CommandFlags.FireAndForget);
-            LogSubscribeFailed(logger, e);
-            return false;
-        }
-    }
-
-    private void Deliver(RedisValue value)
+    protected override void OnMessage(RedisValue value)
     {
         try
         {
@@ -92,12 +54,9 @@ internal sealed partial class RedisHubEventBus(
         {
             // One unreadable message (a node of another version, or a stranger on the channel) must
             // not end the subscription, and StackExchange.Redis would not report it.
-            LogUnreadable(logger, unreadable);
+            LogUnreadable(Logger, unreadable);
         }
     }
-
-    [LoggerMessage(EventId = 6401, Level = LogLevel.Warning, Message = "Could not subscribe to the hub-event channel; retrying")]
-    private static partial void LogSubscribeFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 6402, Level = LogLevel.Warning, Message = "Could not deliver a message of the hub-event channel")]
     private static partial void LogUnreadable(ILogger logger, Exception exception);

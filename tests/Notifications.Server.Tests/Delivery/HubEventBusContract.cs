@@ -96,15 +96,41 @@ public sealed class LocalHubEventBusTests : HubEventBusContract
 [Trait(Tiers.Name, Tiers.Sockets)]
 public sealed class RedisHubEventBusTests(RedisServerFixture redis) : HubEventBusContract, IClassFixture<RedisServerFixture>
 {
+    [Fact]
+    public async Task ANodeStartedWhileRedisWasAwayGetsEventsOnceRedisIsBack()
+    {
+        await using var link = new LoopbackTcpProxy(new Uri($"http://{redis.ConnectionString}/"));
+        link.Cut();
+        var settings = Settings();
+        await using var publisher = new HubApplication(settings);
+        await using var listener = new HubApplication(new Dictionary<string, string?>(settings) { ["Redis:ConnectionString"] = $"127.0.0.1:{link.Address.Port}" });
+        using var probe = listener.CreateClient(token: null);
+        Assert.False((await probe.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode);
+        Assert.Contains(listener.Logs.Entries, log => log.EventId.Id == 6301 && log.AllText.Contains(":events", StringComparison.Ordinal));
+
+        link.Restore();
+        await Eventually.TrueAsync(async () => (await probe.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode, "the node reached Redis", TimeSpan.FromSeconds(30));
+        await using var paris = await Dashboard.ConnectAsync(listener, listener.Token("screen-42", stores: ["fr-0042"], roles: ["dashboard"]));
+        using var admin = publisher.CreateClient(publisher.AdminToken());
+        var recall = await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0042"));
+        await paris.WaitForAsync(recall);
+        await Publishing.WithdrawAsync(admin, recall);
+
+        await paris.WaitForWithdrawalAsync(recall);
+        Assert.Equal([recall], paris.Withdrawn.Keys);
+    }
+
     private protected override (HubApplication Publisher, HubApplication Listener) CreateNodes()
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Redis:ConnectionString"] = redis.ConnectionString,
-            ["Redis:KeyPrefix"] = $"events-{Guid.NewGuid():N}:",
-            ["Redis:ChannelPrefix"] = $"events-{Guid.NewGuid():N}",
-            ["Auth:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
-        };
+        var settings = Settings();
         return (new HubApplication(settings), new HubApplication(settings));
     }
+
+    private Dictionary<string, string?> Settings() => new()
+    {
+        ["Redis:ConnectionString"] = redis.ConnectionString,
+        ["Redis:KeyPrefix"] = $"events-{Guid.NewGuid():N}:",
+        ["Redis:ChannelPrefix"] = $"events-{Guid.NewGuid():N}",
+        ["Auth:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
+    };
 }
