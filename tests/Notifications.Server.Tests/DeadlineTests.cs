@@ -2,8 +2,10 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Notifications.Server.Tests.Infrastructure;
 using Notifications.Contract;
+using Notifications.Server.Storage;
 
 namespace Notifications.Server.Tests;
 
@@ -68,6 +70,38 @@ public sealed class DeadlineTests : HubTest
         Assert.Equal(JsonValueKind.Null, handledStatus.GetProperty("escalationId").ValueKind);
         Assert.False(withdrawnStatus.GetProperty("overdue").GetBoolean());
         Assert.Equal(JsonValueKind.String, withdrawnStatus.GetProperty("withdrawnAt").ValueKind);
+    }
+
+    [Fact]
+    public async Task AWithdrawalThatLandsWhileTheEscalationIsOnItsWayStopsIt()
+    {
+        await using var app = new HubApplication(services: services =>
+        {
+            services.AddSingleton<InMemoryNotificationLog>();
+            services.AddSingleton(sp => new InterruptedEscalationLog(sp.GetRequiredService<InMemoryNotificationLog>()));
+            services.AddSingleton<INotificationLog>(sp => sp.GetRequiredService<InterruptedEscalationLog>());
+        });
+        using var admin = app.CreateClient(app.AdminToken());
+        var log = app.Services.GetRequiredService<InterruptedEscalationLog>();
+        var interrupted = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        log.BeforeNextEscalation(async id =>
+        {
+            // The watch has read the recall and found its store pending; the head office withdraws it now.
+            await Publishing.WithdrawAsync(admin, id.ToString());
+            interrupted.TrySetResult(id.ToString());
+        });
+        var recall = await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0042").WithDeadline(1));
+        var control = await Publishing.PublishAsync(admin, Publishing.ToStores("fr-0069").WithDeadline(2));
+
+        Assert.Equal(recall, await interrupted.Task.WithTimeout());
+        await Eventually.TrueAsync(async () => (await Publishing.StatusAsync(admin, control)).GetProperty("escalationId").ValueKind == JsonValueKind.String, "the control notice escalates");
+
+        var escalations = (await Publishing.HistoryAsync(admin, "role:admin")).Where(n => n.GetProperty("type").GetString() == "ack-overdue");
+        Assert.Equal([control], escalations.Select(n => n.GetProperty("relatesTo").GetString()));
+        var status = await Publishing.StatusAsync(admin, recall);
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("escalationId").ValueKind);
+        Assert.Equal(JsonValueKind.String, status.GetProperty("withdrawnAt").ValueKind);
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 8006 && e.AllText.Contains(recall, StringComparison.Ordinal));
     }
 
     [Fact]

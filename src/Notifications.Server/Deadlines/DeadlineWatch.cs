@@ -89,7 +89,18 @@ internal sealed partial class DeadlineWatch(
             return;
         }
 
-        var escalation = await publisher.PublishAsync(Escalation.For(original, pending), Escalation.Publisher, Escalation.IdempotencyKey(id), cancellationToken);
+        AppendResult escalation;
+        try
+        {
+            escalation = await publisher.PublishEscalationAsync(Escalation.For(original, pending), id, Escalation.Publisher, Escalation.IdempotencyKey(id), cancellationToken);
+        }
+        catch (DeadlineSettledException)
+        {
+            // Withdrawn (or found met by another node) since it was read above: nothing goes out.
+            LogSettledMeanwhile(logger, original.Id);
+            return;
+        }
+
         await log.SettleDeadlineAsync(id, escalation.Notification.Id, cancellationToken);
         if (!escalation.IsReplay)
         {
@@ -102,6 +113,9 @@ internal sealed partial class DeadlineWatch(
 
     [LoggerMessage(EventId = 8002, Level = LogLevel.Information, Message = "Deadline of {NotificationId} met: every targeted store acknowledged")]
     private static partial void LogMetInTime(ILogger logger, string notificationId);
+
+    [LoggerMessage(EventId = 8006, Level = LogLevel.Information, Message = "Deadline of {NotificationId} settled while its escalation was being prepared (withdrawn, or met); nothing escalated")]
+    private static partial void LogSettledMeanwhile(ILogger logger, string notificationId);
 
     [LoggerMessage(EventId = 8005, Level = LogLevel.Error, Message = "Settling the deadline of {NotificationId} failed; trying it again at the next look")]
     private static partial void LogSettleFailed(ILogger logger, Exception exception, NotificationId notificationId);

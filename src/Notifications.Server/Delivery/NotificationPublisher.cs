@@ -24,18 +24,33 @@ internal sealed partial class NotificationPublisher(
         return results[0];
     }
 
+    /// <summary>
+    /// Publishes an escalation of <paramref name="original"/>'s missed deadline, only while that deadline
+    /// is still scheduled: throws <see cref="DeadlineSettledException"/>, with nothing sent, once a
+    /// withdrawal settled it.
+    /// </summary>
+    public async Task<AppendResult> PublishEscalationAsync(NotificationDraft draft, NotificationId original, string publisher, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var results = await AppendAsync([Scoped(draft, publisher, idempotencyKey) with { WhileDeadlineOf = original }], publisher, cancellationToken);
+        return results[0];
+    }
+
     /// <summary>Stores every draft or none (see <see cref="INotificationLog.AppendAsync"/>); results in the drafts' order.</summary>
-    public async Task<IReadOnlyList<AppendResult>> PublishAsync(
+    public Task<IReadOnlyList<AppendResult>> PublishAsync(
         IReadOnlyList<(NotificationDraft Draft, string? IdempotencyKey)> drafts,
         string publisher,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(drafts);
+        return AppendAsync(drafts.Select(d => Scoped(d.Draft, publisher, d.IdempotencyKey)).ToList(), publisher, cancellationToken);
+    }
 
-        // Keys are scoped to the publisher so that two services choosing the same key never collide.
-        var appends = drafts
-            .Select(d => new DraftAppend(d.Draft, Audience.Of(d.Draft.Target), d.IdempotencyKey is null ? null : $"{publisher}\n{d.IdempotencyKey}"))
-            .ToList();
+    // Keys are scoped to the publisher so that two services choosing the same key never collide.
+    private static DraftAppend Scoped(NotificationDraft draft, string publisher, string? idempotencyKey) =>
+        new(draft, Audience.Of(draft.Target), idempotencyKey is null ? null : $"{publisher}\n{idempotencyKey}");
+
+    private async Task<IReadOnlyList<AppendResult>> AppendAsync(List<DraftAppend> appends, string publisher, CancellationToken cancellationToken)
+    {
         var results = await log.AppendAsync(appends, cancellationToken);
 
         var stored = false;

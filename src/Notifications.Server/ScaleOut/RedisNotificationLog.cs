@@ -21,14 +21,14 @@ internal sealed class RedisNotificationLog(
 
     private readonly RedisKeys _keys = redis.Keys;
 
-    public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<DraftAppend> appends, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<DraftAppend> appends, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(appends);
         var settings = retention.Value;
         var queues = webhooks.For(WebhookEventTypes.Published);
         var redisKeys = new List<RedisKey>(4 + queues.Count + (3 * appends.Count)) { _keys.LastId, _keys.Epoch, _keys.Log, _keys.Deadlines };
         redisKeys.AddRange(queues.Select(_keys.WebhookQueue));
-        var values = new List<RedisValue>(8 + (4 * appends.Count))
+        var values = new List<RedisValue>(8 + (5 * appends.Count))
         {
             _keys.BodyPrefix,
             settings.MaxCountPerAudience,
@@ -42,7 +42,7 @@ internal sealed class RedisNotificationLog(
         var drafts = new string[appends.Count];
         for (var i = 0; i < appends.Count; i++)
         {
-            var (draft, audiences, idempotencyKey) = appends[i];
+            var (draft, audiences, idempotencyKey, whileDeadlineOf) = appends[i];
             var distinct = audiences.Distinct(StringComparer.Ordinal).ToList();
             redisKeys.Add(idempotencyKey is null ? _keys.Prefix + "no-idempotency-key" : _keys.Idempotency(idempotencyKey));
             redisKeys.AddRange(distinct.Select(_keys.Stream));
@@ -52,11 +52,17 @@ internal sealed class RedisNotificationLog(
             values.Add(distinct.Count);
             values.Add(draft.AckDeadlineAfter is { } deadline ? (long)deadline.TotalMilliseconds : 0);
             values.Add(idempotencyKey is null ? 0 : 1);
+            values.Add(whileDeadlineOf?.ToString() ?? string.Empty);
         }
 
-        return redis.WriteReplicatedAsync<IReadOnlyList<AppendResult>>(async db =>
+        var stored = await redis.WriteReplicatedAsync<IReadOnlyList<AppendResult>?>(async db =>
         {
             var reply = (RedisResult[])(await EvalAsync(db, RedisScripts.Publish, redisKeys, values))!;
+            if (reply is [RedisResult first] && (int)((RedisResult[])first!)[0] == -1)
+            {
+                return null;
+            }
+
             var results = new AppendResult[reply.Length];
             for (var i = 0; i < reply.Length; i++)
             {
@@ -74,6 +80,8 @@ internal sealed class RedisNotificationLog(
 
             return results;
         }, cancellationToken);
+        return stored ?? throw new DeadlineSettledException(
+            $"The deadline of {appends.First(a => a.WhileDeadlineOf is not null).WhileDeadlineOf} was settled before the notification that depended on it could be stored; nothing was stored.");
     }
 
     public Task<Notification?> GetAsync(NotificationId id, CancellationToken cancellationToken) =>

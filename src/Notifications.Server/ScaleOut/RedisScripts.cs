@@ -27,8 +27,10 @@ internal static class RedisScripts
     /// its streams, their horizons.
     /// ARGV: body key prefix, max count, retention ms, idempotency ms, max length of the publish log,
     /// log signal channel, W, item count, then per item: draft JSON, stream count, ms from creation
-    /// to the deadline (0 = none), 1 when it has an idempotency key.
-    /// Returns per item {1, id} when stored, {0, id, body} when its idempotency key was already used.
+    /// to the deadline (0 = none), 1 when it has an idempotency key, the id whose deadline must still
+    /// be scheduled ('' = none).
+    /// Returns per item {1, id} when stored, {0, id, body} when its idempotency key was already used;
+    /// {{-1, id}} and nothing stored when the deadline of id was settled.
     /// </summary>
     public const string Publish = Clock + """
         local function greater(a, b)
@@ -50,9 +52,9 @@ internal static class RedisScripts
         local k, a = 5 + queues, 9
         for i = 1, tonumber(ARGV[8]) do
           local streams = tonumber(ARGV[a + 1])
-          items[i] = { draft = ARGV[a], streams = streams, deadline = tonumber(ARGV[a + 2]), idem = ARGV[a + 3] == '1', key = k }
+          items[i] = { draft = ARGV[a], streams = streams, deadline = tonumber(ARGV[a + 2]), idem = ARGV[a + 3] == '1', guard = ARGV[a + 4], key = k }
           k = k + 1 + 2 * streams
-          a = a + 4
+          a = a + 5
         end
         -- A script is not rolled back when a command fails half-way: check first, so that nothing fails after the first write.
         local expected = { 'string', 'string', 'stream', 'zset' }
@@ -70,6 +72,14 @@ internal static class RedisScripts
           local kind = redis.call('TYPE', KEYS[i]).ok
           if kind ~= 'none' and kind ~= expected[i] then
             return redis.error_reply('WRONGTYPE ' .. KEYS[i] .. ' is a ' .. kind .. ', not a ' .. expected[i])
+          end
+        end
+        -- An item stored only while a deadline is scheduled (an escalation) is refused once a withdrawal
+        -- settled it; checked before the first write, so that the batch stays all or nothing. A replay of
+        -- its idempotency key is not a new write and is answered below as ever.
+        for _, item in ipairs(items) do
+          if item.guard ~= '' and not (item.idem and redis.call('EXISTS', KEYS[item.key]) == 1) and not redis.call('ZSCORE', KEYS[4], item.guard) then
+            return {{-1, item.guard}}
           end
         end
         local now = nowMs()

@@ -51,6 +51,18 @@ internal sealed class InMemoryNotificationLog : INotificationLog
         {
             var now = _time.GetUtcNow();
             TrimExpired(now);
+
+            // Checked before the first write, so that the list stays all or nothing (see DraftAppend.WhileDeadlineOf).
+            foreach (var (_, _, idempotencyKey, whileDeadlineOf) in appends)
+            {
+                if (whileDeadlineOf is { } id
+                    && (idempotencyKey is null || !_idempotency.ContainsKey(idempotencyKey))
+                    && !(_byId.TryGetValue(id, out var entry) && entry.DeadlineOpen))
+                {
+                    throw new DeadlineSettledException($"The deadline of {id} was settled before the notification that depended on it could be stored; nothing was stored.");
+                }
+            }
+
             var results = new List<AppendResult>(appends.Count);
             foreach (var append in appends)
             {
@@ -63,7 +75,7 @@ internal sealed class InMemoryNotificationLog : INotificationLog
 
     private AppendResult Append(DraftAppend append, DateTimeOffset now)
     {
-        var (draft, audiences, idempotencyKey) = append;
+        var (draft, audiences, idempotencyKey, _) = append;
         if (idempotencyKey is not null && _idempotency.TryGetValue(idempotencyKey, out var seen))
         {
             return new AppendResult(seen.Notification, IsReplay: true);

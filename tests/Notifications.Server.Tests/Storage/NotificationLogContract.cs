@@ -335,6 +335,33 @@ public abstract class NotificationLogContract
     }
 
     [Fact]
+    public async Task AnEscalationIsStoredOnlyWhileItsDeadlineIsScheduledAndAReplayIsAnsweredAfterwards()
+    {
+        var log = CreateLog(Retention);
+        var recall = Parse((await log.AppendAsync(Draft() with { RequiresAck = true, AckDeadlineAfter = TimeSpan.FromMinutes(5) }, ["store:a"], null, CancellationToken.None)).Notification.Id);
+        var withdrawn = Parse((await log.AppendAsync(Draft() with { RequiresAck = true, AckDeadlineAfter = TimeSpan.FromMinutes(5) }, ["store:a"], null, CancellationToken.None)).Notification.Id);
+        await log.WithdrawAsync(withdrawn, CancellationToken.None);
+        var lastBefore = await log.GetLastIdAsync(CancellationToken.None);
+
+        // A batch holding an escalation of the withdrawn notification stores nothing at all.
+        await Assert.ThrowsAsync<DeadlineSettledException>(() => log.AppendAsync(
+            [new DraftAppend(Draft(), ["store:b"], null), new DraftAppend(Draft(), ["role:admin"], "overdue-2", WhileDeadlineOf: withdrawn)],
+            CancellationToken.None));
+        Assert.Equal(lastBefore, await log.GetLastIdAsync(CancellationToken.None));
+        Assert.Empty((await log.ReadAsync(["store:b", "role:admin"], NotificationId.Zero, 10, CancellationToken.None)).Items);
+
+        // While the deadline is scheduled it is stored; once settled, the same key is a replay, not a refusal.
+        var escalation = Assert.Single(await log.AppendAsync([new DraftAppend(Draft(), ["role:admin"], "overdue-1", WhileDeadlineOf: recall)], CancellationToken.None));
+        await log.SettleDeadlineAsync(recall, escalation.Notification.Id, CancellationToken.None);
+        var replay = Assert.Single(await log.AppendAsync([new DraftAppend(Draft(), ["role:admin"], "overdue-1", WhileDeadlineOf: recall)], CancellationToken.None));
+
+        Assert.False(escalation.IsReplay);
+        Assert.True(replay.IsReplay);
+        Assert.Equal(escalation.Notification.Id, replay.Notification.Id);
+        await Assert.ThrowsAsync<DeadlineSettledException>(() => log.AppendAsync([new DraftAppend(Draft(), ["role:admin"], null, WhileDeadlineOf: recall)], CancellationToken.None));
+    }
+
+    [Fact]
     public async Task EachChangeQueuesItsWebhookOncePerEndpointThatReceivesIt()
     {
         var endpoints = LogFactory.Endpoints(
