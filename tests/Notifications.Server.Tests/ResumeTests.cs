@@ -132,6 +132,26 @@ public sealed class ResumeTests : HubTest
     }
 
     [Fact]
+    public async Task MoreWithdrawalsSinceTheCursorThanTheLimitSaysNotRecovered()
+    {
+        await UseApp(new() { ["Hub:MaxResumeNotifications"] = "2" });
+        var seen = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0042"));
+        var lyon1 = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0069"));
+        var lyon2 = await Publishing.PublishAsync(Admin, Publishing.ToStores("fr-0069"));
+
+        // Withdrawn while the screen was away: two elsewhere first, then the one it shows.
+        await Publishing.WithdrawAsync(Admin, lyon1);
+        await Publishing.WithdrawAsync(Admin, lyon2);
+        await Publishing.WithdrawAsync(Admin, seen);
+        await using var dashboard = await Connect("screen-1");
+        var result = await Resume(dashboard.Connection, seen);
+
+        // Told to reload (which reads history with withdrawnAt), not left showing the withdrawn notice.
+        Assert.False(result.Recovered);
+        Assert.DoesNotContain(result.Withdrawn, w => w.Id == lyon1 || w.Id == lyon2);
+    }
+
+    [Fact]
     public async Task TheResumeLimitCountsTheLookBackAndKeepsTheNewest()
     {
         await UseApp(new() { ["Hub:MaxResumeNotifications"] = "3" });

@@ -99,10 +99,10 @@ internal sealed partial class NotificationHub(
         }
 
         var missed = items.Where(n => (n.ExpiresAt is null || n.ExpiresAt > read.ReadAt) && n.WithdrawnAt is null).ToList();
-        var withdrawn = await WithdrawnSinceAsync(caller, lookbackStart, cancellationToken);
+        var (withdrawn, everyWithdrawal) = await WithdrawnSinceAsync(caller, lookbackStart, cancellationToken);
 
         // A cursor beyond every id issued comes from another data set (a store that was lost): it proves nothing.
-        var recovered = after >= read.Horizon && !leftOutAfterCursor && after <= (lastId ?? NotificationId.Zero);
+        var recovered = after >= read.Horizon && !leftOutAfterCursor && everyWithdrawal && after <= (lastId ?? NotificationId.Zero);
         metrics.Replayed(missed.Count);
         LogResumed(logger, Context.ConnectionId, afterId, missed.Count, recovered);
         return new ResumeResult { Notifications = missed, Recovered = recovered, LastId = lastId?.ToString(), Withdrawn = withdrawn };
@@ -111,16 +111,21 @@ internal sealed partial class NotificationHub(
     /// <summary>
     /// Withdrawals of this connection's notifications since the cursor's time (less the look-back
     /// window, as for notifications): ids are times too, so a screen that saw a notification before
-    /// going offline learns of its withdrawal meanwhile.
+    /// going offline learns of its withdrawal meanwhile. The withdrawals are read cluster-wide, then kept
+    /// for this connection's audiences: when more than the limit were read, some (the newest) were not,
+    /// and <c>All</c> is false, so that the client reloads rather than keep showing a withdrawn notice.
     /// </summary>
-    private async Task<IReadOnlyList<Withdrawal>> WithdrawnSinceAsync(Caller caller, NotificationId since, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<Withdrawal> Withdrawn, bool All)> WithdrawnSinceAsync(Caller caller, NotificationId since, CancellationToken cancellationToken)
     {
         var sinceTime = DateTimeOffset.FromUnixTimeMilliseconds(since.Milliseconds).UtcDateTime;
-        var withdrawn = await log.GetWithdrawnSinceAsync(sinceTime, options.Value.MaxResumeNotifications, cancellationToken);
-        return withdrawn
+        var limit = options.Value.MaxResumeNotifications;
+        var withdrawn = await log.GetWithdrawnSinceAsync(sinceTime, limit + 1, cancellationToken);
+        var mine = withdrawn
+            .Take(limit)
             .Where(n => Audience.Of(n.Target).Any(caller.Audiences.Contains))
             .Select(n => new Withdrawal { Id = n.Id, WithdrawnAt = n.WithdrawnAt!.Value })
             .ToList();
+        return (mine, withdrawn.Count <= limit);
     }
 
     /// <summary>Records that this user (and its stores) has read or handled notification <paramref name="id"/>.</summary>
