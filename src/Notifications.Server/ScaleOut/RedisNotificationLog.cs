@@ -80,8 +80,7 @@ internal sealed class RedisNotificationLog(
 
             return results;
         }, cancellationToken);
-        return stored ?? throw new DeadlineSettledException(
-            $"The deadline of {appends.First(a => a.WhileDeadlineOf is not null).WhileDeadlineOf} was settled before the notification that depended on it could be stored; nothing was stored.");
+        return stored ?? throw new DeadlineSettledException(appends.First(a => a.WhileDeadlineOf is not null).WhileDeadlineOf!.Value);
     }
 
     public Task<Notification?> GetAsync(NotificationId id, CancellationToken cancellationToken) =>

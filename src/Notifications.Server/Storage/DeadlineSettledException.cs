@@ -1,3 +1,5 @@
+using Notifications.Contract;
+
 namespace Notifications.Server.Storage;
 
 /// <summary>
@@ -7,6 +9,12 @@ namespace Notifications.Server.Storage;
 internal sealed class DeadlineSettledException : Exception
 {
     public DeadlineSettledException()
+    {
+    }
+
+    /// <summary>The deadline of <paramref name="deadlineOf"/> was settled, so nothing was stored.</summary>
+    public DeadlineSettledException(NotificationId deadlineOf)
+        : base($"The deadline of {deadlineOf} was settled before the notification that depended on it could be stored; nothing was stored.")
     {
     }
 

@@ -59,7 +59,7 @@ internal sealed class InMemoryNotificationLog : INotificationLog
                     && (idempotencyKey is null || !_idempotency.ContainsKey(idempotencyKey))
                     && !(_byId.TryGetValue(id, out var entry) && entry.DeadlineOpen))
                 {
-                    throw new DeadlineSettledException($"The deadline of {id} was settled before the notification that depended on it could be stored; nothing was stored.");
+                    throw new DeadlineSettledException(id);
                 }
             }
 
