@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Notifications.Server.Tests.Infrastructure;
 using Notifications.Contract;
-using Notifications.Server.Storage;
 
 namespace Notifications.Server.Tests;
 
@@ -77,9 +76,7 @@ public sealed class DeadlineTests : HubTest
     {
         await using var app = new HubApplication(services: services =>
         {
-            services.AddSingleton<InMemoryNotificationLog>();
-            services.AddSingleton(sp => new InterruptedEscalationLog(sp.GetRequiredService<InMemoryNotificationLog>()));
-            services.AddSingleton<INotificationLog>(sp => sp.GetRequiredService<InterruptedEscalationLog>());
+            services.AddWrappedInMemoryLog(inner => new InterruptedEscalationLog(inner));
         });
         using var admin = app.CreateClient(app.AdminToken());
         var log = app.Services.GetRequiredService<InterruptedEscalationLog>();

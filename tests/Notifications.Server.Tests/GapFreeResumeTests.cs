@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Notifications.Contract;
-using Notifications.Server.Storage;
 using Notifications.Server.Tests.Infrastructure;
 
 namespace Notifications.Server.Tests;
@@ -17,9 +16,7 @@ public sealed class GapFreeResumeTests : HubTest
 
     private protected override HubApplication CreateApp() => new(services: services =>
     {
-        services.AddSingleton<InMemoryNotificationLog>();
-        services.AddSingleton(sp => new GatedLog(sp.GetRequiredService<InMemoryNotificationLog>()));
-        services.AddSingleton<INotificationLog>(sp => sp.GetRequiredService<GatedLog>());
+        services.AddWrappedInMemoryLog(inner => new GatedLog(inner));
     });
 
     [Fact]

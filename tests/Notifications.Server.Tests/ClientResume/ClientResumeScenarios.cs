@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Notifications.Server.Storage;
 using Notifications.Server.Tests.Infrastructure;
 
 namespace Notifications.Server.Tests.ClientResume;
@@ -38,9 +37,7 @@ public abstract class ClientResumeScenarios : IAsyncLifetime
             services: services =>
             {
                 // The real in-memory store; the tail can be held (GatedLog) and skips one title (LateTailLog).
-                services.AddSingleton<InMemoryNotificationLog>();
-                services.AddSingleton(sp => new GatedLog(new LateTailLog(sp.GetRequiredService<InMemoryNotificationLog>())));
-                services.AddSingleton<INotificationLog>(sp => sp.GetRequiredService<GatedLog>());
+                services.AddWrappedInMemoryLog(inner => new GatedLog(new LateTailLog(inner)));
             }).UseRealSockets();
         _network = new LoopbackTcpProxy(_app.BaseAddress);
         _admin = _app.CreateClient(_app.AdminToken());

@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Notifications.Client;
 using Notifications.Contract;
-using Notifications.Server.Storage;
 using Notifications.Server.Tests.Infrastructure;
 
 namespace Notifications.Server.Tests.Sdk;
@@ -116,9 +115,7 @@ public sealed class BatchWithdrawalAndDeadlineTests
     {
         await using var app = new HubApplication(services: services =>
         {
-            services.AddSingleton<InMemoryNotificationLog>();
-            services.AddSingleton(sp => new GatedLog(sp.GetRequiredService<InMemoryNotificationLog>()));
-            services.AddSingleton<INotificationLog>(sp => sp.GetRequiredService<GatedLog>());
+            services.AddWrappedInMemoryLog(inner => new GatedLog(inner));
         }).UseRealSockets();
         var store = app.Services.GetRequiredService<GatedLog>();
         var admin = SdkClients.Admin(app);
